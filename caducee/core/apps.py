@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "caducee.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from caducee.core import signals  # noqa: F401
+        from caducee.core.roles import connect_role_sync
+
+        connect_role_sync()

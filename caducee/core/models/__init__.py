@@ -1,0 +1,14 @@
+from caducee.core.models.audit import AuditChainHead, AuditEvent
+from caducee.core.models.base import AuditedModel, BaseModel, RestrictedQuerySet
+from caducee.core.models.tokens import ApiToken
+from caducee.core.models.users import User
+
+__all__ = [
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "AuditedModel",
+    "BaseModel",
+    "RestrictedQuerySet",
+    "User",
+]

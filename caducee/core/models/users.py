@@ -1,0 +1,60 @@
+"""User accounts and the establishments they may see.
+
+A user belongs to one or more establishments, or to the whole GHT
+(``all_establishments``). That set is the user's scope: every list, search,
+export and API query is filtered by it through ``RestrictedQuerySet.restrict``.
+The staff profile (``org.Person``) points to the account, not the other way:
+many staff never log in.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    all_establishments = models.BooleanField(
+        _("whole GHT"),
+        default=False,
+        help_text=_("Sees the records of every establishment of the group."),
+    )
+    establishments = models.ManyToManyField(
+        "org.Establishment",
+        verbose_name=_("establishments"),
+        blank=True,
+        related_name="users",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("fr", _("French")), ("en", _("English"))],
+        default="fr",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def establishment_ids(self) -> set[int] | None:
+        """The ids this user may see, or None for the whole GHT.
+
+        Cached on the instance for the request: scoping asks for it on every
+        query of a page.
+        """
+        if self.is_superuser or self.all_establishments:
+            return None
+        cached = getattr(self, "_establishment_ids", None)
+        if cached is None:
+            cached = set(self.establishments.values_list("pk", flat=True))
+            self._establishment_ids = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return self.groups.filter(name=role).exists()

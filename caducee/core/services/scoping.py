@@ -1,0 +1,55 @@
+"""The one entry point that scopes every query by role and establishment.
+
+Rule (DESIGN.md "A GHT is many establishments"): people see what their roles
+and establishments allow. ``restrict(queryset, user, action)`` first requires
+the role permission ``<app>.<action>_<model>`` (else nothing), then keeps the
+rows whose ``scope_path`` leads to one of the user's establishments. A model
+may refine this with a ``restrict_queryset(queryset, user, action)`` class
+method (e.g. a requester sees only their own tickets). Views, exports, imports
+and the API all start from here; a row outside the scope is a 404, never a 403,
+so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+def permission_name(model: Any, action: str) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def can(user: Any, model: Any, action: str = "view") -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm(permission_name(model, action))
+
+
+def restrict(queryset: QuerySet, user: Any, action: str = "view") -> QuerySet:
+    model = queryset.model
+    if not can(user, model, action):
+        return queryset.none()
+    custom = getattr(model, "restrict_queryset", None)
+    if custom is not None:
+        queryset = custom(queryset, user, action)
+    ids = user.establishment_ids()
+    path = getattr(model, "scope_path", None)
+    if ids is None or not path:
+        return queryset
+    if getattr(model, "scope_allows_shared", False):
+        # Rows with no establishment belong to the whole GHT (e.g. a shared team).
+        return queryset.filter(Q(**{f"{path}__in": ids}) | Q(**{f"{path}__isnull": True}))
+    return queryset.filter(**{f"{path}__in": ids})
+
+
+def establishment_allowed(user: Any, establishment_id: int | None) -> bool:
+    """Whether ``user`` may act on a record of this establishment."""
+    if user is None or not user.is_authenticated:
+        return False
+    ids = user.establishment_ids()
+    return ids is None or (establishment_id is not None and establishment_id in ids)
