@@ -44,7 +44,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 bench: install-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) var/test-*

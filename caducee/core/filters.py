@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caducee.core.models import AuditEvent
+from caducee.core.models import AuditEvent, User
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -72,3 +72,12 @@ class SearchFilterSet(django_filters.FilterSet):
                 word_q |= Q(**{f"{field}__icontains": word})
             condition &= word_q
         return queryset.filter(condition)
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "first_name", "last_name", "email")
+    role = django_filters.CharFilter(field_name="groups__name", label=_("Role"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "is_active", "all_establishments"]

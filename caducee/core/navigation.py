@@ -61,7 +61,10 @@ def _core_menu() -> list[MenuGroup]:
         MenuGroup(
             label=_("Administration"),
             order=90,
-            items=[MenuItem(_("Audit trail"), "core:audit_search", "core.view_auditevent")],
+            items=[
+                MenuItem(_("Users"), "core:user_list", "core.view_user"),
+                MenuItem(_("Audit trail"), "core:audit_search", "core.view_auditevent"),
+            ],
         )
     ]
 

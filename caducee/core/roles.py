@@ -90,5 +90,5 @@ def connect_role_sync() -> None:
 PERMISSIONS = {
     AUDITOR: ["core.view_auditevent"],
     DSI_MANAGER: ["core.view_auditevent", "core.view_user"],
-    ADMINISTRATOR: ["core.view_auditevent", "core.*_user"],
+    ADMINISTRATOR: ["core.view_auditevent", "core.view_user", "core.add_user", "core.change_user"],
 }

@@ -1,5 +1,7 @@
+from django.urls import path
+
 from caducee.core.views.generic import object_urls
-from caducee.org import views
+from caducee.org import views, views_import
 from caducee.org.models import (
     Building,
     CareUnit,
@@ -18,7 +20,7 @@ from caducee.org.models import (
 
 app_name = "org"
 
-urlpatterns = []
+urlpatterns = [path("import/", views_import.ImportView.as_view(), name="import")]
 for _model in (
     HospitalGroup,
     Establishment,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
 
@@ -29,10 +30,14 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             return fields
         for field in fields.values():
             target = field.child_relation if isinstance(field, ManyRelatedField) else field
-            if isinstance(target, RelatedField) and isinstance(
-                getattr(target, "queryset", None), RestrictedQuerySet
-            ):
-                target.queryset = target.queryset.restrict(user, "view")
+            if not isinstance(target, RelatedField):
+                continue
+            queryset = getattr(target, "queryset", None)
+            # ModelSerializer hands related fields the model's manager, not a queryset.
+            if isinstance(queryset, models.Manager):
+                queryset = queryset.all()
+            if isinstance(queryset, RestrictedQuerySet):
+                target.queryset = queryset.restrict(user, "view")
         return fields
 
 

@@ -8,7 +8,7 @@ database sequence, it is assigned under the chain lock), so a deleted event
 shows as a gap, a modified one as a hash mismatch, one inserted out of order
 as a broken link. ``AuditChainHead`` holds the last seq and hash, so cutting
 events off the end shows too. On PostgreSQL a trigger refuses UPDATE and
-DELETE on the table (migration 0002); the application never updates it.
+DELETE on the table (migration 0003); the application never updates it.
 
 Actor, object and establishment are stored as plain values, not foreign keys:
 the trail must outlive what it describes and never be touched by a cascade.

@@ -9,12 +9,26 @@ many staff never log in.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from caducee.core.models.base import AuditedMixin, RestrictedQuerySet
 
-class User(AbstractUser):
+
+class UserQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+
+class User(AuditedMixin, AbstractUser):
+    audit_secret_fields = frozenset({"password"})
+    audit_ignore_fields = frozenset({"last_login"})
+
     all_establishments = models.BooleanField(
         _("whole GHT"),
         default=False,
@@ -33,6 +47,8 @@ class User(AbstractUser):
         default="fr",
     )
 
+    objects = ScopedUserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -41,6 +57,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:user_detail", args=[self.pk])
+
+    @classmethod
+    def restrict_queryset(cls, queryset, user, action):
+        """Accounts are seen by administrators who share an establishment."""
+        ids = user.establishment_ids()
+        if ids is None:
+            return queryset
+        return queryset.filter(models.Q(establishments__in=ids) | models.Q(pk=user.pk)).distinct()
 
     def establishment_ids(self) -> set[int] | None:
         """The ids this user may see, or None for the whole GHT.

@@ -256,15 +256,21 @@ def record_delete(instance: Any) -> AuditEvent:
     )[0]
 
 
+def _ordered(values: list) -> list:
+    """Sort ids numerically (9 before 10) whatever their type mix."""
+    return sorted(values, key=lambda v: (0, v, "") if isinstance(v, int) else (1, 0, str(v)))
+
+
 def record_m2m(instance: Any, field_name: str, before: list, after: list) -> AuditEvent | None:
-    if sorted(before, key=str) == sorted(after, key=str):
+    before, after = _ordered(before), _ordered(after)
+    if before == after:
         return None
     return _append(
         [
             _build(
                 action=AuditEvent.Action.UPDATE,
                 instance=instance,
-                changes={field_name: [sorted(before, key=str), sorted(after, key=str)]},
+                changes={field_name: [before, after]},
             )
         ]
     )[0]

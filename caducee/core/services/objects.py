@@ -17,7 +17,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from caducee.core import context
-from caducee.core.services.errors import DomainError, PermissionDenied
+from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can, establishment_allowed
 
 M = TypeVar("M", bound=models.Model)
@@ -80,8 +80,9 @@ def delete_object(instance: models.Model, *, actor: Any) -> None:
             blocking = getattr(exc, "protected_objects", None) or getattr(
                 exc, "restricted_objects", ()
             )
-            names = sorted({str(obj) for obj in list(blocking)[:5]})
-            raise DomainError(
-                _("Still in use by other records: %(names)s") % {"names": ", ".join(names)},
+            # Kinds, not names: a blocking record may be outside the actor's scope.
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
+            raise Conflict(
+                _("Still in use by other records: %(kinds)s.") % {"kinds": ", ".join(kinds)},
                 code="protected",
             ) from exc

@@ -154,7 +154,8 @@ def make_user(db, django_user_model):
     counter = {"n": 0}
 
     def make(role: str, establishments=(), whole_ght: bool = False, username: str | None = None):
-        roles.sync_roles()
+        if not Group.objects.filter(name=role).exists():
+            roles.sync_roles()  # groups come from post_migrate; flushed DBs may lack them
         counter["n"] += 1
         user = django_user_model.objects.create_user(
             username or f"{role}{counter['n']}",

@@ -2,7 +2,8 @@
 
 Every CRUD screen of every app is one of these with a model, a FilterSet, a
 Table and a Form. Every queryset starts from ``restrict()``; an object outside
-the user's scope is a 404. Changes go through the app's service functions
+the user's scope is a 404; a list the role may not read at all is a 403, like
+the API's. Changes go through the app's service functions
 (``create_service`` / ``update_service`` / ``delete_service``, default: the
 audited generic ones of ``caducee.core.services.objects``). Lists answer an
 htmx request with the ``results`` partial only (principle 12).
@@ -33,11 +34,11 @@ from caducee.core.services.scoping import can
 PAGE_SIZES = (25, 50, 100, 250)
 
 
-def optional_reverse(name: str | None) -> str | None:
+def optional_reverse(name: str | None, args: list | None = None) -> str | None:
     if not name:
         return None
     try:
-        return reverse(name)
+        return reverse(name, args=args)
     except NoReverseMatch:
         return None
 
@@ -70,10 +71,11 @@ class ObjectViewMixin(LoginRequiredMixin):
             "verbose_name": meta.verbose_name,
             "verbose_name_plural": meta.verbose_name_plural,
             "list_url": reverse(view_name(self.model, "list")),
-            "can_add": can(user, self.model, "add"),
+            "can_add": can(user, self.model, "add")
+            and optional_reverse(view_name(self.model, "add")) is not None,
             "can_change": can(user, self.model, "change"),
             "can_delete": can(user, self.model, "delete"),
-            "add_url": reverse(view_name(self.model, "add")),
+            "add_url": optional_reverse(view_name(self.model, "add")),
         }
 
 
@@ -84,6 +86,10 @@ class ObjectListView(ObjectViewMixin, View):
     import_url_name: ClassVar[str | None] = None
 
     def get(self, request):
+        # Without the role's view permission the list is refused outright, as
+        # the API does: the same 403 whatever the rows, so nothing leaks.
+        if not can(request.user, self.model, "view"):
+            raise DjangoPermissionDenied
         queryset = self.get_queryset()
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
         rows = (
@@ -154,15 +160,21 @@ class ObjectDetailView(ObjectViewMixin, View):
             "attributes": self.attributes(obj),
             "related": self.get_related(obj),
             "tabs": object_tabs(self.model, obj, "detail", self.tabs),
-            "can_change_object": self.model.objects.filter(pk=obj.pk)
-            .restrict(request.user, "change")
-            .exists(),
-            "can_delete_object": self.model.objects.filter(pk=obj.pk)
-            .restrict(request.user, "delete")
-            .exists(),
+            **object_actions(self.model, obj, request.user),
             **self.get_extra_context(obj),
         }
         return render(request, self.template_name, context)
+
+
+def object_actions(model, obj, user) -> dict[str, Any]:
+    """Edit/delete links, shown only when the route exists and the user may."""
+    actions: dict[str, Any] = {"edit_url": None, "delete_url": None}
+    for key in ("edit", "delete"):
+        url = optional_reverse(view_name(model, key), args=[obj.pk])
+        action = "change" if key == "edit" else "delete"
+        if url and model.objects.filter(pk=obj.pk).restrict(user, action).exists():
+            actions[f"{key}_url"] = url
+    return actions
 
 
 def object_tabs(model, obj, active: str, extra: list[tuple[str, str]] | None = None):
@@ -198,6 +210,7 @@ class ObjectHistoryView(ObjectViewMixin, View):
             "object": obj,
             "page": page,
             "tabs": object_tabs(self.model, obj, "history", self.tabs),
+            **object_actions(self.model, obj, request.user),
         }
         return render(request, self.template_name, context)
 

@@ -1,0 +1,92 @@
+"""Time the pages and API calls that agents use all day, on a loaded database.
+
+Usage (after `caducee demo --scale ght` on the database of DATABASE_URL):
+
+    CADUCEE_VAR_DIR=… DATABASE_URL=… .venv/bin/python bench/pages.py [--repeat 30]
+
+Runs in-process through Django's test client (no network, no server), as the
+demo accounts `agent` (one establishment) and `dsi` (whole GHT), and prints
+p50/p95 per request in milliseconds with the number of SQL queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caducee.settings")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(share * (len(ordered) - 1)))
+    return ordered[index]
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from caducee.core.models import User
+    from caducee.org.models import CareUnit, Person
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    people = Person.objects.count()
+    if people < 1000:
+        sys.exit(f"only {people} people: load `caducee demo --scale ght` first")
+    agent = User.objects.get(username="agent")
+    dsi = User.objects.get(username="dsi")
+    unit = CareUnit.objects.filter(establishment__in=agent.establishments.all()).first()
+    person = Person.objects.filter(establishment__in=agent.establishments.all()).first()
+    name = person.last_name
+
+    cases = [
+        ("agent", agent, "/org/persons/"),
+        ("agent", agent, f"/org/persons/?q={name}"),
+        ("agent", agent, f"/org/persons/?care_unit={unit.pk}"),
+        ("agent", agent, f"/org/persons/{person.pk}/"),
+        ("agent", agent, f"/org/persons/{person.pk}/history/"),
+        ("agent", agent, "/api/org/people/"),
+        ("agent", agent, f"/api/org/people/?q={name}"),
+        ("dsi", dsi, "/org/persons/"),
+        ("dsi", dsi, "/org/persons/?page=200"),
+        ("dsi", dsi, "/org/careunits/"),
+        ("dsi", dsi, "/api/org/people/?page=100"),
+    ]
+    print(f"database: {connection.vendor}, people: {people}, repeat: {args.repeat}")
+    print(f"{'user':<6} {'request':<48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    with override_settings(DEBUG=True, ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
+        for label, user, url in cases:
+            client = Client()
+            client.force_login(user)
+            client.get(url)  # warm-up
+            timings = []
+            queries = 0
+            for _ in range(args.repeat):
+                reset_queries()
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+                queries = len(connection.queries)
+                assert response.status_code == 200, (url, response.status_code)
+            print(
+                f"{label:<6} {url[:48]:<48} {statistics.median(timings):8.1f} "
+                f"{percentile(timings, 0.95):8.1f} {queries:8d}"
+            )
+
+
+if __name__ == "__main__":
+    main()
