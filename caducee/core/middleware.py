@@ -59,3 +59,29 @@ class MetricsMiddleware:
         route = match.view_name if match and match.view_name else "unmatched"
         observe_request(request.method, route, response.status_code, time.perf_counter() - start)
         return response
+
+
+class LanguageMiddleware:
+    """French first: the language chosen with the switch (cookie), else the
+    account's language, else French — never the browser's Accept-Language,
+    which on shared ward computers says nothing about the person using it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        supported = {code for code, _name in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in supported:
+            user = getattr(request, "user", None)
+            chosen = getattr(user, "language", None) if user and user.is_authenticated else None
+        if chosen not in supported:
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", chosen)
+        return response

@@ -211,3 +211,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgresql" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def english_clients(monkeypatch):
+    """Tests read English messages: every test client starts with the language
+    cookie set to English, as a user who chose English. A test about French
+    (the product's default) removes the cookie or sets it to "fr"."""
+    from django.conf import settings
+    from django.test import Client
+
+    original = Client.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    monkeypatch.setattr(Client, "__init__", init)

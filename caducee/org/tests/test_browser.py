@@ -27,6 +27,8 @@ def sign_in(page, base_url):
 
 def test_agent_corrects_a_phone_number_and_sees_it_in_history(live_server, browser, ght, agent):
     context = browser.new_context(locale="en-GB")
+    # The interface is French first; this agent chose English (language cookie).
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, live_server.url)

@@ -21,6 +21,7 @@ from caducee.org.validators import luhn_complete
 pytestmark = pytest.mark.django_db
 
 EN = {"accept-language": "en"}
+
 NEW_FINESS = luhn_complete("69000001")
 
 

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 EN = {"accept-language": "en"}
 
+
 MODELS = [
     HospitalGroup,
     Establishment,
@@ -106,7 +107,7 @@ def test_detail_and_history_tabs_render(admin_client, full_ght, model):
 def test_detail_page_lists_related_records(admin_client, ght):
     response = admin_client.get(reverse("org:careunit_detail", args=[ght.icu_a.pk]))
     html = response.content.decode()
-    people = html[html.index("<h2>Personnes") :]
+    people = html[html.index("<h2>People") :]
     assert f'href="{ght.nurse_a.get_absolute_url()}"' in people
     assert f'href="{ght.doctor_a.get_absolute_url()}"' in people
 
