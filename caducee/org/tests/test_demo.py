@@ -162,3 +162,40 @@ def test_same_seed_same_ght():
     first = fingerprint(7)
     assert first == fingerprint(7)
     assert first[:2] != fingerprint(8)[:2]
+
+
+def test_each_demo_role_signs_in_and_sees_only_its_scope(small_ght, client):
+    """Acceptance: every demo account logs in through the sign-in form and sees
+    only what its role and establishments allow."""
+    first = Establishment.objects.get(is_support=True)
+    people_in_first = Person.objects.filter(establishment=first).count()
+    everyone = Person.objects.count()
+    expected_people = {
+        "agent": people_in_first,
+        "dsi": everyone,
+        "auditor": everyone,
+        "admin": everyone,
+    }
+    for account in demo.demo_accounts():
+        client.logout()
+        response = client.post(
+            "/login/", {"username": account.username, "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, account.username
+        assert client.get("/").status_code == 200
+        listing = client.get("/api/org/people/")
+        user = User.objects.get(username=account.username)
+        if not user.has_perm("org.view_person"):
+            assert listing.status_code == 403, account.username
+            assert client.get("/org/persons/").status_code == 403
+            continue
+        assert listing.status_code == 200
+        visible = listing.json()["count"]
+        scope = user.establishment_ids()
+        allowed = (
+            everyone if scope is None else Person.objects.filter(establishment__in=scope).count()
+        )
+        assert visible == allowed, account.username
+        if account.username in expected_people:
+            assert visible == expected_people[account.username], account.username
+    assert people_in_first < everyone
