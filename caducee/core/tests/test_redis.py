@@ -29,7 +29,7 @@ def redis_url(tmp_path):
     binary = shutil.which("redis-server")
     require(binary is not None, "redis-server (Debian package redis-server)")
     port = free_port()
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [
             binary,
             "--port",
@@ -62,7 +62,7 @@ def redis_url(tmp_path):
 
 
 def caducee(args: list[str], env: dict, timeout: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-m", "caducee", *args],
         env=env,
         capture_output=True,
@@ -117,7 +117,7 @@ def test_task_queued_in_one_process_runs_in_the_worker(env):
     assert "RedisHuey RedisCache" in queued.stdout
     assert "pending 1" in queued.stdout
 
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, "-m", "caducee", "worker"],
         env=env,
         stdout=subprocess.DEVNULL,
