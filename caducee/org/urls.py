@@ -1,7 +1,7 @@
 from django.urls import path
 
 from caducee.core.views.generic import object_urls
-from caducee.org import views, views_import
+from caducee.org import views
 from caducee.org.models import (
     Building,
     CareUnit,
@@ -17,6 +17,7 @@ from caducee.org.models import (
     Site,
     Team,
 )
+from caducee.org.views import imports as views_import
 
 app_name = "org"
 
