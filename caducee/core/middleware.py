@@ -7,6 +7,7 @@ import re
 import time
 
 from caducee.core import context
+from caducee.core.clientip import client_ip
 from caducee.core.metrics import observe_request
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -24,7 +25,7 @@ class RequestIdMiddleware:
         request.request_id = request_id
         with context.change_context(
             request_id=request_id,
-            client_ip=request.META.get("REMOTE_ADDR") or None,
+            client_ip=client_ip(request),
             source="api" if request.path.startswith("/api/") else "web",
             actor=None,
             actor_label="",

@@ -8,6 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 
 from caducee.core import context
+from caducee.core.clientip import client_ip
 from caducee.core.models.base import AuditedMixin
 from caducee.core.services import audit
 
@@ -42,7 +43,7 @@ def audit_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)

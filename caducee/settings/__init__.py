@@ -171,7 +171,9 @@ AXES_COOLOFF_TIME = env_int("CADUCEE_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "caducee.core.clientip.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
+CADUCEE_TRUSTED_PROXIES = env_list("CADUCEE_TRUSTED_PROXIES", [])
 AXES_VERBOSE = False
 
 # Shared ward computers: a session ends after a spell of inactivity.
