@@ -202,14 +202,15 @@ def browser(chromium_path):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgresql`` run in the PostgreSQL pass of the suite."""
+    """Each database pass runs the tests about its own database: tests marked
+    ``postgresql`` run in the PostgreSQL pass, ``sqlite`` in the SQLite one."""
     from django.conf import settings
 
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL-only: runs in the PostgreSQL pass")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    other = "sqlite" if "postgresql" in engine else "postgresql"
+    skip = pytest.mark.skip(reason=f"{other}-only: runs in the {other} pass of the suite")
     for item in items:
-        if "postgresql" in item.keywords:
+        if other in item.keywords:
             item.add_marker(skip)
 
 

@@ -107,9 +107,8 @@ def test_backup_goes_to_the_backup_dir_private_and_audited(ght, tmp_path):
     assert verify_chain().ok
 
 
+@pytest.mark.sqlite
 def test_sqlite_backup_is_one_self_contained_sound_file(ght, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite backups only")
     result = backup.create_backup(tmp_path / "x.sqlite3")
     copy = sqlite3.connect(f"file:{result.path}?mode=ro", uri=True)
     try:
@@ -160,9 +159,8 @@ def test_restore_refuses_a_file_that_is_not_a_caducee_backup(ght, tmp_path):
     assert Person.objects.filter(pk=ght.nurse_a.pk).exists()
 
 
+@pytest.mark.sqlite
 def test_corrupt_sqlite_backup_is_refused_before_anything_is_touched(ght, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite backups only")
     good = backup.create_backup(tmp_path / "good.sqlite3").path
     data = bytearray(good.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")
