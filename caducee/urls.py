@@ -9,6 +9,7 @@ from caducee.core.views import ops, pages
 api_patterns = [
     path("core/", include("caducee.core.api.urls")),
     path("org/", include("caducee.org.api.urls")),
+    path("cmdb/", include("caducee.cmdb.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -22,5 +23,6 @@ urlpatterns = [
     path("metrics", ops.metrics_view, name="metrics"),
     path("core/", include("caducee.core.urls")),
     path("org/", include("caducee.org.urls")),
+    path("cmdb/", include("caducee.cmdb.urls")),
     path("api/", include(api_patterns)),
 ]

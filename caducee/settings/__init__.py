@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "caducee.core",
     "caducee.org",
+    "caducee.cmdb",
 ]
 
 MIDDLEWARE = [

@@ -181,14 +181,14 @@ def object_tabs(model, obj, active: str, extra: list[tuple[str, str]] | None = N
     tabs = [("detail", _("Attributes"))]
     tabs += list(extra or [])
     tabs.append(("history", _("History")))
+    # A tab whose view is not installed (an optional part) is left out.
+    links = [
+        (key, label, optional_reverse(view_name(model, key), args=[obj.pk])) for key, label in tabs
+    ]
     return [
-        {
-            "key": key,
-            "label": label,
-            "url": reverse(view_name(model, key), args=[obj.pk]),
-            "active": key == active,
-        }
-        for key, label in tabs
+        {"key": key, "label": label, "url": url, "active": key == active}
+        for key, label, url in links
+        if url
     ]
 
 

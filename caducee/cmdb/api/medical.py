@@ -1,0 +1,4 @@
+"""CMDB API: medical (filled in by its owner). ROUTES: (prefix, viewset, basename)."""
+
+ROUTES: list = []
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Background work of the CMDB; each concern in its own module, imported here
+so Huey's autodiscovery of ``caducee.cmdb.tasks`` registers them all."""

@@ -1,0 +1,3 @@
+"""CMDB pages: contracts (filled in by its owner)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""CMDB pages: impact (filled in by its owner)."""
+
+urlpatterns: list = []

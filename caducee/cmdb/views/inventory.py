@@ -1,0 +1,3 @@
+"""CMDB pages: inventory (filled in by its owner)."""
+
+urlpatterns: list = []

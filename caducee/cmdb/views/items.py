@@ -1,0 +1,3 @@
+"""CMDB pages: items (filled in by its owner)."""
+
+urlpatterns: list = []

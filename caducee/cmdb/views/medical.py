@@ -1,0 +1,3 @@
+"""CMDB pages: medical (filled in by its owner)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""CMDB pages: relations (filled in by its owner)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""CMDB pages: usage (filled in by its owner)."""
+
+urlpatterns: list = []
