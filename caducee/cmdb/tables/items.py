@@ -1,0 +1,3 @@
+"""tables of the CMDB: items (filled in by its owner)."""
+
+__all__: list[str] = []
