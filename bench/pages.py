@@ -66,6 +66,27 @@ def main() -> None:
         ("dsi", dsi, "/org/careunits/"),
         ("dsi", dsi, "/api/org/people/?page=100"),
     ]
+    # The CMDB (issue 3 targets: filtered list page and API, 50 rows, p95 < 80 ms).
+    from caducee.cmdb.models import ConfigurationItem
+
+    if ConfigurationItem.objects.count() >= 1000:
+        item = ConfigurationItem.objects.filter(
+            establishment__in=agent.establishments.all(), ci_type="workstation"
+        ).first()
+        cases += [
+            ("agent", agent, "/cmdb/configurationitems/"),
+            ("agent", agent, "/cmdb/configurationitems/?ci_type=workstation&status=in_production"),
+            ("agent", agent, f"/cmdb/configurationitems/?q={item.hostname[:8]}"),
+            ("agent", agent, f"/cmdb/configurationitems/{item.pk}/"),
+            ("agent", agent, "/api/cmdb/items/?ci_type=workstation&page_size=50"),
+            (
+                "agent",
+                agent,
+                "/api/cmdb/items/?ci_type=medical_device&patient_safety_critical=true&page_size=50",
+            ),
+            ("dsi", dsi, "/cmdb/configurationitems/?ci_type=printer"),
+            ("dsi", dsi, "/api/cmdb/items/?criticality=4&page_size=50"),
+        ]
     print(f"database: {connection.vendor}, people: {people}, repeat: {args.repeat}")
     print(f"{'user':<6} {'request':<48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     with override_settings(DEBUG=True, ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):

@@ -25,6 +25,8 @@ MENU = [
         order=35,
         items=[
             MenuItem(_("Work orders"), "cmdb:workorder_list", "cmdb.view_workorder"),
+            MenuItem(_("Due maintenance"), "cmdb:workorder_due", "cmdb.view_workorder"),
+            MenuItem(_("Overdue maintenance"), "cmdb:workorder_overdue", "cmdb.view_workorder"),
             MenuItem(
                 _("Maintenance plans"), "cmdb:maintenanceplan_list", "cmdb.view_maintenanceplan"
             ),

@@ -31,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CIType(models.TextChoices):
@@ -180,7 +181,7 @@ SPECS: dict[str, TypeSpec] = {
                 _("network role"),
                 "choice",
                 (
-                    ("core", _("Core")),
+                    ("core", pgettext_lazy("network role", "Core")),
                     ("distribution", _("Distribution")),
                     ("access", _("Access")),
                     ("wifi", _("Wi-Fi controller or access point")),

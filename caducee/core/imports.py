@@ -15,6 +15,10 @@ same file included. A real import is all-or-nothing unless the user asks for
 "valid rows only"; each row runs in its own savepoint either way.
 
 Apps declare one ``ImportSpec`` per kind of record (see ``caducee.org.imports``).
+Tens of thousands of rows (the CMDB's inventories) need a chunked, bulk
+runner instead (``caducee.cmdb.imports.engine``); it reuses the reading, the
+header matching (``match_columns``) and the templates (``csv_text``,
+``xlsx_bytes``) from here.
 """
 
 from __future__ import annotations
@@ -171,11 +175,18 @@ class Column:
     required: bool = False  # the header must be present
     parse: Parser | None = None
 
+    def accepted(self) -> set[str]:
+        """Normalised headers that name this column: its name, its label in
+        every language of the interface (a file made from the French template
+        imports for an English-speaking user too), and its aliases."""
+        labels = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                labels.append(str(self.label))
+        return {normalise_header(h) for h in (self.name, *labels, *self.aliases)}
+
     def accepts(self, header: str) -> bool:
-        with translation.override("en"):
-            english = str(self.label)  # a file made from the English template still matches
-        wanted = {normalise_header(h) for h in (self.name, str(self.label), english, *self.aliases)}
-        return normalise_header(header) in wanted
+        return normalise_header(header) in self.accepted()
 
 
 class RowContext:
@@ -240,24 +251,54 @@ class ImportSpec:
 
     def match_headers(self, headers: Iterable[str]) -> dict[str, str]:
         """{column name: header in the file}; a missing required one is an error."""
-        found: dict[str, str] = {}
-        for header in headers:
-            for column in self.columns:
-                if column.name not in found and column.accepts(header):
-                    found[column.name] = header
-                    break
-        missing = [str(c.label) for c in self.columns if c.required and c.name not in found]
-        if missing:
-            raise ImportFileError(
-                _("Missing column(s): %(names)s. Download the template to see the headers.")
-                % {"names": ", ".join(f"“{name}”" for name in missing)}
-            )
-        return found
+        return match_columns(self.columns, headers)
 
     def template_csv(self) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=";").writerow([str(c.label) for c in self.columns])
-        return "\ufeff" + buffer.getvalue()
+        return csv_text([[str(c.label) for c in self.columns]])
+
+
+def match_columns(columns: Iterable[Column], headers: Iterable[str]) -> dict[str, str]:
+    """{column name: header in the file}; a missing required column is an error."""
+    columns = list(columns)
+    accepted = [(column, column.accepted()) for column in columns]
+    found: dict[str, str] = {}
+    for header in headers:
+        wanted = normalise_header(header)
+        for column, names in accepted:
+            if column.name not in found and wanted in names:
+                found[column.name] = header
+                break
+    missing = [str(c.label) for c in columns if c.required and c.name not in found]
+    if missing:
+        raise ImportFileError(
+            _("Missing column(s): %(names)s. Download the template to see the headers.")
+            % {"names": ", ".join(f"“{name}”" for name in missing)}
+        )
+    return found
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """Rows as the CSV spreadsheets open best in France: UTF-8 with BOM, ``;``."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[Iterable[Any]], *, title: str = "Import") -> bytes:
+    """Rows as a one-sheet XLSX workbook, the first row in bold (the headers)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # --- Running an import --------------------------------------------------------

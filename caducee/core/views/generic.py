@@ -27,6 +27,7 @@ from django_tables2 import RequestConfig
 
 from caducee.core.exports import FORMATS, export_response
 from caducee.core.models import AuditEvent
+from caducee.core.panels import panels_for
 from caducee.core.services import objects as object_services
 from caducee.core.services.errors import DomainError
 from caducee.core.services.scoping import can
@@ -161,6 +162,8 @@ class ObjectDetailView(ObjectViewMixin, View):
             "related": self.get_related(obj),
             "tabs": object_tabs(self.model, obj, "detail", self.tabs),
             **object_actions(self.model, obj, request.user),
+            # Panels other apps contribute to this page (core/panels.py).
+            "panels": panels_for(obj, request),
             **self.get_extra_context(obj),
         }
         return render(request, self.template_name, context)
