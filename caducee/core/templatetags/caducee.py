@@ -44,3 +44,34 @@ def query_replace(context, **kwargs):
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def table_body(table):
+    """The rows of a django-tables2 table as ``<tr>`` elements.
+
+    Same output as looping in the template (cell attributes per row, each
+    cell labelled with its column header for the phone layout), written in
+    Python because the template loop cost ~0.1 ms per cell: half the time
+    of a 50-row list page on the CMDB.
+    """
+    from django.utils.html import conditional_escape
+
+    headers: dict[str, str] = {}
+    rows = []
+    for row in table.paginated_rows:
+        cells = []
+        for column, cell in row.items():
+            label = headers.get(column.name)
+            if label is None:
+                label = headers[column.name] = conditional_escape(column.header)
+            cells.append(
+                format_html(
+                    '<td {} data-label="{}">{}</td>',
+                    column.attrs["td"].as_html(),  # already safe (django-tables2)
+                    label,
+                    cell,
+                )
+            )
+        rows.append(format_html_join("", "{}", ((cell,) for cell in cells)))
+    return format_html_join("\n", "<tr>{}</tr>", ((row,) for row in rows))
