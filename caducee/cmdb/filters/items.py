@@ -60,10 +60,13 @@ class ConfigurationItemFilterSet(SearchFilterSet):
         "mac_address",
     )
     ci_type = django_filters.MultipleChoiceFilter(
-        choices=CIType.choices, label=_("Type"), widget=_select_multiple()
+        choices=CIType.choices, label=_("Type"), widget=_select_multiple(), distinct=False
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=LifecycleStatus.choices, label=_("Status"), widget=_select_multiple()
+        choices=LifecycleStatus.choices,
+        label=_("Status"),
+        widget=_select_multiple(),
+        distinct=False,
     )
     establishment = django_filters.ModelChoiceFilter(
         queryset=scoped(Establishment),
@@ -75,7 +78,10 @@ class ConfigurationItemFilterSet(SearchFilterSet):
         queryset=scoped(Site), method="filter_site", label=_("Site")
     )
     criticality = django_filters.MultipleChoiceFilter(
-        choices=Criticality.choices, label=_("Criticality"), widget=_select_multiple()
+        choices=Criticality.choices,
+        label=_("Criticality"),
+        widget=_select_multiple(),
+        distinct=False,
     )
     patient_safety_critical = django_filters.BooleanFilter(label=_("Patient-safety critical"))
     holds_health_data = django_filters.BooleanFilter(label=_("Holds health data (HDS)"))
@@ -136,7 +142,7 @@ TARGET_TYPES = [*CIType.choices, ("care_unit", _("Care unit"))]
 class RelationFilterSet(SearchFilterSet):
     search_fields = ("source__name", "target__name", "care_unit__name", "care_unit__code")
     kind = django_filters.MultipleChoiceFilter(
-        choices=RelationKind.choices, label=_("Relation"), widget=_select_multiple()
+        choices=RelationKind.choices, label=_("Relation"), widget=_select_multiple(), distinct=False
     )
     source_type = django_filters.ChoiceFilter(
         field_name="source__ci_type", choices=CIType.choices, label=_("Source type")
