@@ -46,15 +46,16 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
-@register.simple_tag
-def table_body(table):
+@register.simple_tag(takes_context=True)
+def table_body(context, table):
     """The rows of a django-tables2 table as ``<tr>`` elements.
 
     Same output as looping in the template (cell attributes per row, each
-    cell labelled with its column header for the phone layout), written in
-    Python because the template loop cost ~0.1 ms per cell: half the time
-    of a 50-row list page on the CMDB.
+    cell labelled with its column header for the phone layout, values
+    localised as ``{{ cell }}`` would), written in Python to spare the
+    template engine's per-node work on the 500 cells of a 50-row page.
     """
+    from django.template.base import render_value_in_context
     from django.utils.html import conditional_escape
 
     headers: dict[str, str] = {}
@@ -70,7 +71,8 @@ def table_body(table):
                     '<td {} data-label="{}">{}</td>',
                     column.attrs["td"].as_html(),  # already safe (django-tables2)
                     label,
-                    cell,
+                    # As ``{{ cell }}`` would: local time, localised dates and numbers.
+                    render_value_in_context(cell, context),
                 )
             )
         rows.append(format_html_join("", "{}", ((cell,) for cell in cells)))

@@ -229,3 +229,14 @@ def english_clients(monkeypatch):
         self.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     monkeypatch.setattr(Client, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Code called outside a request (services, parsers, tasks) also speaks
+    English in tests, whatever an earlier test's request left active in the
+    thread; a test about French uses ``translation.override("fr")``."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
