@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from caducee.cmdb.forms.items import UNIQUE_IDENTITY, duplicate_relation, identity_taken
 from caducee.cmdb.models import ConfigurationItem, NetworkInterface, Relation, Software
+from caducee.cmdb.models.items import COMMON_FIELDS, IDENTITY_FIELDS
 from caducee.cmdb.services.items import BULK_FIELDS
 from caducee.cmdb.types import clean_attributes
 from caducee.core.api.serializers import ScopedModelSerializer
@@ -42,31 +43,10 @@ class ConfigurationItemSerializer(ScopedModelSerializer):
         model = ConfigurationItem
         fields = [
             *COMMON,
-            "name",
             "ci_type",
-            "status",
-            "establishment",
-            "room",
-            "owner_group",
-            "business_owner",
-            "supplier",
-            "contract",
-            "serial_number",
-            "asset_tag",
-            "manufacturer",
-            "model",
-            "purchase_date",
-            "warranty_end",
-            "criticality",
-            "patient_safety_critical",
-            "holds_health_data",
-            "notes",
+            *COMMON_FIELDS,
             "attributes",
-            "hostname",
-            "ip_address",
-            "mac_address",
-            "uuid",
-            "assigned_to",
+            *IDENTITY_FIELDS,
             "inventory_agent",
             "last_inventory_at",
             "interfaces",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caducee.cmdb.forms.relations import ItemReferenceField, RelationForm, duplicate_relation
 from caducee.cmdb.models import ConfigurationItem, Contract, LifecycleStatus, Supplier
+from caducee.cmdb.models.items import COMMON_FIELDS, IDENTITY_FIELDS
 from caducee.cmdb.types import Attribute, spec_for
 from caducee.core.forms import ScopedModelForm
 from caducee.org.models import Criticality, Establishment, Room, Team
@@ -38,28 +39,6 @@ __all__ = [
 ]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-COMMON_FIELDS = [
-    "name",
-    "status",
-    "establishment",
-    "room",
-    "owner_group",
-    "business_owner",
-    "supplier",
-    "contract",
-    "serial_number",
-    "asset_tag",
-    "manufacturer",
-    "model",
-    "purchase_date",
-    "warranty_end",
-    "criticality",
-    "patient_safety_critical",
-    "holds_health_data",
-    "notes",
-]
-IDENTITY_FIELDS = ["hostname", "ip_address", "mac_address", "uuid", "assigned_to"]
 
 
 #: Identity columns unique across the GHT, with the message of a duplicate.
@@ -157,7 +136,7 @@ class ConfigurationItemForm(ScopedModelForm):
             if name not in self.spec.identity:
                 del self.fields[name]
         # Identity columns after the general ones, notes last.
-        self.order_fields([n for n in COMMON_FIELDS if n != "notes"] + IDENTITY_FIELDS)
+        self.order_fields([*(n for n in COMMON_FIELDS if n != "notes"), *IDENTITY_FIELDS])
         label_rooms(self.fields["room"])
         stored = self.instance.attributes or {}
         for attr in self.spec.attributes:

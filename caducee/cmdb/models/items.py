@@ -54,6 +54,31 @@ def normalise_mac(value: str) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
+#: Fields common to every type that people edit (forms, API), in page order.
+COMMON_FIELDS = (
+    "name",
+    "status",
+    "establishment",
+    "room",
+    "owner_group",
+    "business_owner",
+    "supplier",
+    "contract",
+    "serial_number",
+    "asset_tag",
+    "manufacturer",
+    "model",
+    "purchase_date",
+    "warranty_end",
+    "criticality",
+    "patient_safety_critical",
+    "holds_health_data",
+    "notes",
+)
+#: Identity columns shared by several types (each type says which it uses).
+IDENTITY_FIELDS = ("hostname", "ip_address", "mac_address", "uuid", "assigned_to")
+
+
 class ConfigurationItem(AuditedModel):
     scope_path = "establishment"
     scope_allows_shared = True
