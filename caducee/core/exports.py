@@ -10,6 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from caducee.core.cells import exported_rows, plans
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -35,9 +37,12 @@ def _is_number(text: str) -> bool:
 
 
 def table_rows(table) -> tuple[list[str], list[list[str]]]:
-    columns = [c for c in table.columns if not c.column.exclude_from_export]
-    headers = [str(c.header) for c in columns]
-    rows = [[_cell(row.get_cell_value(c.name)) for c in columns] for row in table.rows]
+    """The export's header and rows: what each column's ``value`` gives
+    (``core.cells``: the same as django-tables2's ``get_cell_value``, at a
+    fraction of its cost on 25,000 rows), made safe for spreadsheets."""
+    column_plans = plans(table, export=True)
+    headers = [str(plan.bound_column.header) for plan in column_plans]
+    rows = [[_cell(value) for value in row] for row in exported_rows(table, column_plans)]
     return headers, rows
 
 
