@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caducee.core.models import AuditEvent, User
+from caducee.core.widgets import lighten
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -58,6 +59,13 @@ class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), widget=forms.TextInput(attrs={"type": "search"})
     )
+
+    @property
+    def form(self):
+        # The drop-downs of a list's filters are on every page view.
+        if not hasattr(self, "_form"):
+            lighten(super().form)
+        return super().form
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

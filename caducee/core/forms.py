@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caducee.core.models import User
 from caducee.core.models.base import RestrictedQuerySet
+from caducee.core.widgets import lighten
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -27,6 +28,7 @@ class ScopedModelForm(forms.ModelForm):
                 field.queryset = queryset.restrict(user, "view")
             if isinstance(field.widget, forms.Select | forms.SelectMultiple):
                 field.widget.attrs.setdefault("class", "select")
+        lighten(self)
 
 
 class ApiTokenForm(forms.Form):
