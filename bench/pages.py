@@ -42,6 +42,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--only", default="", help="time only the URLs containing this text")
     args = parser.parse_args()
 
     people = Person.objects.count()
@@ -76,7 +77,9 @@ def main() -> None:
         cases += [
             ("agent", agent, "/cmdb/configurationitems/"),
             ("agent", agent, "/cmdb/configurationitems/?ci_type=workstation&status=in_production"),
+            # A broad search (thousands of hostnames share the prefix) and an exact one.
             ("agent", agent, f"/cmdb/configurationitems/?q={item.hostname[:8]}"),
+            ("agent", agent, f"/cmdb/configurationitems/?q={item.serial_number}"),
             ("agent", agent, f"/cmdb/configurationitems/{item.pk}/"),
             ("agent", agent, "/api/cmdb/items/?ci_type=workstation&page_size=50"),
             (
@@ -93,6 +96,8 @@ def main() -> None:
     # counted by capturing them on the connection only.
     with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
         for label, user, url in cases:
+            if args.only not in url:
+                continue
             client = Client()
             client.force_login(user)
             client.get(url)  # warm-up
