@@ -16,7 +16,8 @@ The totals of a scale (``SIZES``) are shared among the units in proportion
 to what they would hold; the demo accounts' people come first, so every one
 of them has equipment to show. Items are named ``PC-<EST>-<UF>-012``,
 ``IMP-<EST>-<UF>-03``, ``DECT-<EST>-<UF>-04``; a workstation is used by its
-unit (personal: by its holder's units), a printer by the units of its floor.
+unit (personal: by its holder's units) and depends on the domain directory
+(no session opens without it), a printer is used by the units of its floor.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ def _workstation(b: Builder, unit: Unit, n: int, slot: tuple, by_floor) -> None:
     if status == S.IN_STOCK:
         return
     b.wire(item, room.floor, "wifi" if form == "cart" else "wired")
+    if "AD" in b.apps:  # no session opens without the domain directory
+        b.relate(item, R.DEPENDS_ON, b.apps["AD"])
     for care_unit in (b.units_of_person.get(person.pk) if person else None) or [unit.care_unit]:
         b.relate(item, R.USED_BY, care_unit=care_unit)
 

@@ -108,6 +108,10 @@ def search_text() -> Concat:
     return Concat(*parts[:-1], output_field=models.TextField())
 
 
+#: The codes of the identity constraints' violations, and their field.
+_DUPLICATE_CODES = {"duplicate_uuid": "uuid", "duplicate_asset_tag": "asset_tag"}
+
+
 class ConfigurationItem(AuditedModel):
     scope_path = "establishment"
     scope_allows_shared = True
@@ -225,10 +229,18 @@ class ConfigurationItem(AuditedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["uuid"], condition=~Q(uuid=""), name="cmdb_ci_uuid_unique"
+                fields=["uuid"],
+                condition=~Q(uuid=""),
+                name="cmdb_ci_uuid_unique",
+                violation_error_code="duplicate_uuid",
+                violation_error_message=_("Another item already has this UUID."),
             ),
             models.UniqueConstraint(
-                fields=["asset_tag"], condition=~Q(asset_tag=""), name="cmdb_ci_asset_tag_unique"
+                fields=["asset_tag"],
+                condition=~Q(asset_tag=""),
+                name="cmdb_ci_asset_tag_unique",
+                violation_error_code="duplicate_asset_tag",
+                violation_error_message=_("Another item already has this asset tag."),
             ),
         ]
 
@@ -237,6 +249,19 @@ class ConfigurationItem(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cmdb:configurationitem_detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None) -> None:
+        """As Django, but a duplicate UUID or asset tag is the field's error
+        (Django reports a conditional unique constraint for the whole form)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors: dict[str, list] = {}
+            for key, messages in error.error_dict.items():
+                for message in messages:
+                    field = _DUPLICATE_CODES.get(message.code, key)
+                    errors.setdefault(field, []).append(message)
+            raise ValidationError(errors) from error
 
     @property
     def spec(self):

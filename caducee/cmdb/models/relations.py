@@ -52,6 +52,8 @@ RULES: dict[str, set[tuple[str, str]]] = {
         *((T.MEDICAL_DEVICE, dst) for dst in (T.APPLICATION, T.SERVER, T.NETWORK_DEVICE)),
         *((T.SERVER, dst) for dst in (T.SERVER, T.DATABASE, T.NETWORK_DEVICE)),
         *((T.PRINTER, dst) for dst in (T.SERVER, T.APPLICATION)),
+        # Domain logon (the directory), a thin client's virtual desktop server.
+        *((T.WORKSTATION, dst) for dst in (T.SERVER, T.APPLICATION)),
         *((T.CLUSTER, dst) for dst in (T.SERVER, T.NETWORK_DEVICE)),
         *((T.OTHER, dst) for dst in _ALL),
         *((src, T.OTHER) for src in _ALL),

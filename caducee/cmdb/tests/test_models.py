@@ -72,3 +72,23 @@ def test_relation_type_pairs_and_self_loops(cmdb, ght, admin_user):
             Relation(source=cmdb.ehr, kind=RelationKind.DEPENDS_ON, care_unit=ght.icu_a),
             actor=admin_user,
         )
+
+
+def test_duplicate_asset_tag_or_uuid_is_the_fields_error(cmdb, ght, admin_user):
+    """Whatever the channel (form, API, import, inventory, a script calling the
+    service), a duplicate identity is reported on its field, in words."""
+    ConfigurationItem.objects.filter(pk=cmdb.printer.pk).update(
+        asset_tag="INV-0042", uuid="4c4c4544-0042-4d10-8039-b2c04f4e3132"
+    )
+    before = ConfigurationItem.objects.count()
+    for field, value, message in (
+        ("asset_tag", "INV-0042", "Another item already has this asset tag."),
+        ("uuid", "4c4c4544-0042-4d10-8039-b2c04f4e3132", "Another item already has this UUID."),
+    ):
+        item = ConfigurationItem(
+            name="prn-copie", ci_type=CIType.PRINTER, establishment=ght.a, **{field: value}
+        )
+        with pytest.raises(ValidationError) as raised:
+            create_item(item, actor=admin_user)
+        assert raised.value.message_dict == {field: [message]}
+    assert ConfigurationItem.objects.count() == before
