@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from caducee.core import context
 from caducee.core.services import objects as object_services
+from caducee.core.services.audit import recorded_fields
 from caducee.core.services.errors import DomainError, PermissionDenied
 from caducee.core.services.scoping import can
 
@@ -479,7 +480,7 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     ignored = getattr(instance, "audit_ignore_fields", frozenset())
     return {
         f.attname: getattr(instance, f.attname)
-        for f in instance._meta.concrete_fields
+        for f in recorded_fields(instance)
         if f.name not in ignored
     }
 

@@ -74,7 +74,7 @@ ATTRIBUTES = {code: {a.name: a for a in spec.attributes} for code, spec in SPECS
 #: Fields compared to tell an update from an unchanged row.
 COMPARED = [
     f.attname
-    for f in ConfigurationItem._meta.concrete_fields
+    for f in audit.recorded_fields(ConfigurationItem)
     if not f.primary_key and f.name not in ConfigurationItem.audit_ignore_fields
 ]
 
@@ -109,7 +109,7 @@ class ItemImporter(Importer):
         self.attribute_names = [n[len("attributes.") :] for n in self.found if "." in n]
         self.unchecked = [
             f.name
-            for f in ConfigurationItem._meta.concrete_fields
+            for f in audit.recorded_fields(ConfigurationItem)
             if f.name in FK_FIELDS or not self.has(f.name)
         ]
         self.field_columns = [

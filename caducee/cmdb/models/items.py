@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -92,20 +92,20 @@ SEARCH_FIELDS = (
 )
 
 
-def search_text() -> Concat:
-    """The searched columns as one text, space-separated (a search word never
-    holds a space, so it never matches across two columns).
+def search_text() -> Upper:
+    """The searched columns as one upper-case text, space-separated (a search
+    word never holds a space, so it never matches across two columns).
 
-    The list filters on this one expression rather than on eight ORed
-    columns, so that PostgreSQL can answer ``%word%`` from one trigram index
-    built on the very same expression (migration 0002, which keeps its own
-    frozen copy: changing the columns here needs a migration rebuilding the
-    index); SQLite reads the table, as eight ``LIKE``s would.
+    Stored as the generated column ``search_text``: the list's free text is
+    one ``LIKE`` per word on a plain column (about five times cheaper a row
+    than re-joining eight columns), which PostgreSQL answers from a trigram
+    index (migration 0004); SQLite reads the column, as eight ``LIKE``s would.
+    Changing the columns here needs a migration (the column is regenerated).
     """
     parts: list = []
     for name in SEARCH_FIELDS:
         parts += [F(name), Value(" ")]
-    return Concat(*parts[:-1], output_field=models.TextField())
+    return Upper(Concat(*parts[:-1], output_field=models.TextField()))
 
 
 #: The codes of the identity constraints' violations, and their field.
@@ -218,6 +218,10 @@ class ConfigurationItem(AuditedModel):
         help_text=_("Device id reported by its inventory agent."),
     )
     last_inventory_at = models.DateTimeField(_("last inventory"), null=True, blank=True)
+    #: What the list's free text searches (derived, never edited nor audited).
+    search_text = models.GeneratedField(
+        expression=search_text(), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         verbose_name = _("configuration item")

@@ -72,7 +72,7 @@ class AuditedMixin(models.Model):
             super().save(*args, **kwargs)
             audit.record_save(self, before=before, created=creating)
             self._audit_loaded = {
-                f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
+                f.attname: getattr(self, f.attname) for f in audit.recorded_fields(self)
             }
 
     def audit_establishment_id(self) -> int | None:

@@ -101,10 +101,16 @@ def object_type(instance_or_model: Any) -> str:
     return f"{meta.app_label}.{meta.model_name}"
 
 
+def recorded_fields(model: type[models.Model] | models.Model) -> list[models.Field]:
+    """The columns an audit event records: generated columns are derived from
+    the others (and reading one before a reload would cost a query)."""
+    return [f for f in model._meta.concrete_fields if not f.generated]
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
     secret = getattr(instance, "audit_secret_fields", frozenset())
     data: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
+    for field in recorded_fields(instance):
         value = getattr(instance, field.attname)
         data[field.name] = SECRET_MARK if field.name in secret and value else to_jsonable(value)
     return data
@@ -116,7 +122,7 @@ def snapshot_loaded(instance: models.Model) -> dict[str, Any] | None:
         return None
     secret = getattr(instance, "audit_secret_fields", frozenset())
     data: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
+    for field in recorded_fields(instance):
         if field.attname not in loaded:
             continue
         value = loaded[field.attname]
