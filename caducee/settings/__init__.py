@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "caducee.core",
     "caducee.org",
     "caducee.cmdb",
+    "caducee.sla",
 ]
 
 MIDDLEWARE = [
