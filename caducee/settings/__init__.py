@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "caducee.org",
     "caducee.cmdb",
     "caducee.sla",
+    "caducee.desk",
 ]
 
 MIDDLEWARE = [
