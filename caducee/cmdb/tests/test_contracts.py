@@ -348,3 +348,23 @@ def test_item_contracts_tab(client, ght, contracts, agent_a, admin_user):
     assert (
         client.get(reverse("cmdb:configurationitem_contracts", args=[other.pk])).status_code == 404
     )
+
+
+def test_edit_and_delete_buttons_only_where_the_save_would_be_accepted(
+    client, contracts, manager_a, manager_ght
+):
+    """A manager of A reads the GHT-wide contract but may not rewrite it: no
+    Edit/Delete there (the service would refuse the save), both on A's own."""
+
+    def buttons(contract) -> tuple[bool, bool]:
+        html = client.get(contract.get_absolute_url()).content.decode()
+        return (
+            reverse("cmdb:contract_edit", args=[contract.pk]) in html,
+            reverse("cmdb:contract_delete", args=[contract.pk]) in html,
+        )
+
+    client.force_login(manager_a)
+    assert buttons(contracts.contract_ght) == (False, False)
+    assert buttons(contracts.contract_a) == (True, True)
+    client.force_login(manager_ght)
+    assert buttons(contracts.contract_ght) == (True, True)

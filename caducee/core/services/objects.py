@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from caducee.core import context
 from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
-from caducee.core.services.scoping import can, establishment_allowed
+from caducee.core.services.scoping import can, may_write
 
 M = TypeVar("M", bound=models.Model)
 
@@ -26,9 +26,7 @@ M = TypeVar("M", bound=models.Model)
 def _check(actor: Any, instance: models.Model, action: str) -> None:
     if not can(actor, type(instance), action):
         raise PermissionDenied(_("You are not allowed to do this."))
-    getter = getattr(instance, "audit_establishment_id", None)
-    scoped = getter is not None and getattr(type(instance), "scope_path", None)
-    if scoped and not establishment_allowed(actor, getter()):
+    if not may_write(actor, instance, action):
         raise PermissionDenied(
             _("This establishment is outside your scope."), field="establishment"
         )

@@ -53,3 +53,21 @@ def establishment_allowed(user: Any, establishment_id: int | None) -> bool:
         return False
     ids = user.establishment_ids()
     return ids is None or (establishment_id is not None and establishment_id in ids)
+
+
+def may_write(user: Any, instance: Any, action: str) -> bool:
+    """Whether ``user`` may add, change or delete this very record: the
+    role's permission and the record's establishment in the user's scope.
+
+    Unlike ``restrict`` (what a user *sees*), a record of the whole GHT
+    (no establishment) is written only by those who see the whole GHT: one
+    establishment's manager reads the shared data centre, never rewrites it.
+    The services refuse what this refuses, and the pages hide the buttons.
+    """
+    if not can(user, type(instance), action):
+        return False
+    getter = getattr(instance, "audit_establishment_id", None)
+    if getter is None or not getattr(type(instance), "scope_path", None):
+        return True
+    return establishment_allowed(user, getter())
+

@@ -30,7 +30,7 @@ from caducee.core.models import AuditEvent
 from caducee.core.panels import panels_for
 from caducee.core.services import objects as object_services
 from caducee.core.services.errors import DomainError
-from caducee.core.services.scoping import can
+from caducee.core.services.scoping import can, may_write
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -175,7 +175,13 @@ def object_actions(model, obj, user) -> dict[str, Any]:
     for key in ("edit", "delete"):
         url = optional_reverse(view_name(model, key), args=[obj.pk])
         action = "change" if key == "edit" else "delete"
-        if url and model.objects.filter(pk=obj.pk).restrict(user, action).exists():
+        # Seen (restrict) and writable (may_write: a GHT-wide record only by
+        # those who see the whole GHT), as the services will check.
+        if (
+            url
+            and model.objects.filter(pk=obj.pk).restrict(user, action).exists()
+            and may_write(user, obj, action)
+        ):
             actions[f"{key}_url"] = url
     return actions
 
