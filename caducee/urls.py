@@ -10,6 +10,7 @@ api_patterns = [
     path("core/", include("caducee.core.api.urls")),
     path("org/", include("caducee.org.api.urls")),
     path("cmdb/", include("caducee.cmdb.api.urls")),
+    path("sla/", include("caducee.sla.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -24,5 +25,6 @@ urlpatterns = [
     path("core/", include("caducee.core.urls")),
     path("org/", include("caducee.org.urls")),
     path("cmdb/", include("caducee.cmdb.urls")),
+    path("sla/", include("caducee.sla.urls")),
     path("api/", include(api_patterns)),
 ]

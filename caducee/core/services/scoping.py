@@ -70,4 +70,3 @@ def may_write(user: Any, instance: Any, action: str) -> bool:
     if getter is None or not getattr(type(instance), "scope_path", None):
         return True
     return establishment_allowed(user, getter())
-

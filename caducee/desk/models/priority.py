@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caducee.cmdb.models import Priority
 from caducee.core.models import AuditedModel
@@ -37,10 +38,10 @@ from caducee.core.models import AuditedModel
 class Impact(models.IntegerChoices):
     """How much of the hospital is hurt (1 = most)."""
 
-    CRITICAL = 1, _("Critical")
-    HIGH = 2, _("High")
-    MEDIUM = 3, _("Medium")
-    LOW = 4, _("Low")
+    CRITICAL = 1, pgettext_lazy("impact", "Critical")
+    HIGH = 2, pgettext_lazy("impact", "High")
+    MEDIUM = 3, pgettext_lazy("impact", "Medium")
+    LOW = 4, pgettext_lazy("impact", "Low")
 
 
 class Urgency(models.IntegerChoices):

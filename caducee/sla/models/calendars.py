@@ -23,6 +23,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,9 @@ class BusinessCalendar(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("sla:businesscalendar_detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.always_open and self.holiday_region:
             raise ValidationError(
@@ -129,6 +133,9 @@ class OpeningHours(AuditedModel):
     def __str__(self) -> str:
         end = self.end.strftime("%H:%M") if self.end else "24:00"
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sla:businesscalendar_detail", args=[self.calendar_id]) + "#week"
 
     @property
     def interval(self) -> tuple[dt.time, dt.time | None]:
@@ -174,6 +181,9 @@ class Closure(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.reason} ({timezone.localtime(self.start):%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sla:businesscalendar_detail", args=[self.calendar_id]) + "#closures"
 
     def clean(self) -> None:
         if self.start is not None and self.end is not None and self.end <= self.start:

@@ -1,0 +1,1 @@
+"""The service-level API (``/api/sla/``)."""

@@ -1,0 +1,4 @@
+"""Filters of service levels, one module per concern; names follow the model
+(``BusinessCalendar`` → ``BusinessCalendarFilterSet``...)."""
+
+from caducee.sla.filters.calendars import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Service-level pages, one module per concern."""
