@@ -326,6 +326,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = CADUCEE_IMPORT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Inventory agents' payloads, compressed or once inflated: larger ones get a 413.
 CADUCEE_INVENTORY_MAX_BYTES = env_int("CADUCEE_INVENTORY_MAX_MB", 10) * 1024 * 1024
+# Imports up to this many rows run in the request; larger ones in the worker.
+CADUCEE_IMPORT_INLINE_ROWS = env_int("CADUCEE_IMPORT_INLINE_ROWS", 500)
+CADUCEE_IMPORT_CHUNK_ROWS = env_int("CADUCEE_IMPORT_CHUNK_ROWS", 1000)
+# A resolved ticket may be reopened for this many days.
+CADUCEE_DESK_REOPEN_DAYS = env_int("CADUCEE_DESK_REOPEN_DAYS", 7)
 CADUCEE_METRICS_TOKEN = env_str("CADUCEE_METRICS_TOKEN")
 CADUCEE_BACKUP_DIR = Path(env_str("CADUCEE_BACKUP_DIR", str(VAR_DIR / "backups")))
 

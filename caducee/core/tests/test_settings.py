@@ -96,3 +96,22 @@ def test_embedded_mode_uses_the_stored_key(tmp_path):
         for _ in range(2)
     ]
     assert runs[0] == runs[1] == (tmp_path / "secret_key").read_text()
+
+
+def test_documented_tuning_variables_reach_the_settings(tmp_path):
+    """The README's configuration table is what the settings read."""
+    env = {
+        "CADUCEE_VAR_DIR": str(tmp_path),
+        "CADUCEE_IMPORT_INLINE_ROWS": "9",
+        "CADUCEE_IMPORT_CHUNK_ROWS": "250",
+        "CADUCEE_DESK_REOPEN_DAYS": "3",
+    }
+    names = ("CADUCEE_IMPORT_INLINE_ROWS", "CADUCEE_IMPORT_CHUNK_ROWS", "CADUCEE_DESK_REOPEN_DAYS")
+    code = (
+        "from django.conf import settings; print("
+        + ", ".join(f"settings.{name}" for name in names)
+        + ")"
+    )
+    result = _run_caducee(["shell", "--no-imports", "-c", code], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["9", "250", "3"]
