@@ -1,5 +1,6 @@
 from caducee.core.models.audit import AuditChainHead, AuditEvent
 from caducee.core.models.base import AuditedModel, BaseModel, RestrictedQuerySet
+from caducee.core.models.idempotency import IdempotencyKey
 from caducee.core.models.jobs import ImportJob
 from caducee.core.models.tokens import ApiToken
 from caducee.core.models.users import User
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "AuditedModel",
     "BaseModel",
+    "IdempotencyKey",
     "ImportJob",
     "RestrictedQuerySet",
     "User",

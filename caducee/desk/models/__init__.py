@@ -1,4 +1,5 @@
 from caducee.desk.models.categories import Category
+from caducee.desk.models.comments import Attachment, Comment, Visibility
 from caducee.desk.models.groups import AssignmentGroup, AssignmentMethod, SupportLevel
 from caducee.desk.models.kinds import NUMBER_PREFIXES, TicketKind
 from caducee.desk.models.links import LinkKind, TicketLink
@@ -10,6 +11,7 @@ from caducee.desk.models.priority import (
     PriorityMatrixCell,
     Urgency,
 )
+from caducee.desk.models.routing import RoutingRule
 from caducee.desk.models.tags import Tag, normalise_tag
 from caducee.desk.models.tickets import (
     FINAL_STATUSES,
@@ -53,4 +55,20 @@ __all__ = [
     "TicketLink",
     "Urgency",
     "normalise_tag",
+]
+
+from caducee.desk.models.workspace import (
+    Notification,
+    NotificationKind,
+    SavedFilter,
+)
+
+__all__ += [
+    "Attachment",
+    "Comment",
+    "Notification",
+    "NotificationKind",
+    "RoutingRule",
+    "SavedFilter",
+    "Visibility",
 ]

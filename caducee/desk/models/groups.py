@@ -12,9 +12,10 @@ anyone in it answering for it.
 
 A group serves one establishment, or the whole GHT when it has none (the
 shared DSI teams of the support establishment); a team of one establishment
-can only make a group of that establishment. How the next routing slice
-picks an assignee is stated here (round robin, least loaded) but applied
-there.
+can only make a group of that establishment. How an assignee is picked
+inside the group (round robin, least loaded) is stated here and applied by
+``caducee.desk.services.routing``; ``escalates_to`` names the group of the
+next support level, which functional escalation hands tickets to.
 """
 
 from __future__ import annotations
@@ -78,6 +79,30 @@ class AssignmentGroup(AuditedModel):
         choices=AssignmentMethod.choices,
         default=AssignmentMethod.ROUND_ROBIN,
     )
+    escalates_to = models.ForeignKey(
+        "self",
+        verbose_name=_("escalates to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_from",
+        help_text=_("The group of the next support level (functional escalation)."),
+    )
+    auto_assign = models.BooleanField(
+        _("assign automatically"),
+        default=False,
+        help_text=_("Give each new ticket of the group to a member, by the method above."),
+    )
+    last_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last given to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("Where the round robin resumes."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -108,8 +133,27 @@ class AssignmentGroup(AuditedModel):
                     if self.establishment_id is None
                     else _("The manager cannot see this establishment's tickets.")
                 )
+        if self.escalates_to_id:
+            if self.pk and self.escalates_to_id == self.pk:
+                errors["escalates_to"] = _("A group cannot escalate to itself.")
+            elif self.pk and self._escalation_loops():
+                errors["escalates_to"] = _("This would make the escalation go round in a circle.")
         if errors:
             raise ValidationError(errors)
+
+    def _escalation_loops(self) -> bool:
+        seen = {self.pk}
+        current = self.escalates_to_id
+        while current is not None:
+            if current in seen:
+                return True
+            seen.add(current)
+            current = (
+                AssignmentGroup.objects.filter(pk=current)
+                .values_list("escalates_to_id", flat=True)
+                .first()
+            )
+        return False
 
     def member_filter(self) -> Q:
         """Users whose person is a member or the lead of the team."""

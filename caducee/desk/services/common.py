@@ -22,6 +22,7 @@ from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can, establishment_allowed
 from caducee.desk.models import AssignmentGroup, Ticket
 from caducee.desk.services.priority import Assessment
+from caducee.desk.signals import ticket_saved
 
 
 class _Unset:
@@ -75,7 +76,14 @@ def refuse_final(ticket: Ticket) -> None:
 
 def save(ticket: Ticket, *, actor: Any) -> Ticket:
     ticket.version += 1
-    return object_services.update_object(ticket, actor=actor)
+    ticket = object_services.update_object(ticket, actor=actor)
+    announce(ticket, actor=actor, created=False)
+    return ticket
+
+
+def announce(ticket: Ticket, *, actor: Any, created: bool) -> None:
+    """Tell the parts above the desk (the SLA clocks) that the ticket changed."""
+    ticket_saved.send(sender=Ticket, ticket=ticket, actor=actor, created=created)
 
 
 def record_event(actor: Any, name: str, ticket: Any, data: dict[str, Any]) -> None:

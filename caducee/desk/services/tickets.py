@@ -49,6 +49,7 @@ from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can
 from caducee.desk.models import Category, Status, Tag, Ticket, normalise_tag
 from caducee.desk.services.common import (
+    announce,
     apply_assessment,
     check_assignment,
     clear_override_fields,
@@ -264,6 +265,7 @@ def create_ticket(
         if people:
             ticket.watchers.set(people)
             record_m2m(actor, ticket, "watchers", [], [u.pk for u in people])
+        announce(ticket, actor=actor, created=True)
         if group is not None:
             ticket = transition(
                 ticket, actor=actor, to=Status.ASSIGNED, assignment_group=group, assignee=assignee
