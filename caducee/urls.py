@@ -11,6 +11,7 @@ api_patterns = [
     path("org/", include("caducee.org.api.urls")),
     path("cmdb/", include("caducee.cmdb.api.urls")),
     path("sla/", include("caducee.sla.api.urls")),
+    path("desk/", include("caducee.desk.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -26,5 +27,6 @@ urlpatterns = [
     path("org/", include("caducee.org.urls")),
     path("cmdb/", include("caducee.cmdb.urls")),
     path("sla/", include("caducee.sla.urls")),
+    path("desk/", include("caducee.desk.urls")),
     path("api/", include(api_patterns)),
 ]
