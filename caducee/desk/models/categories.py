@@ -65,6 +65,16 @@ class Category(AuditedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    @staticmethod
+    def subtree_q(category_id: int, prefix: str = "category") -> Q:
+        """Rows whose ``prefix`` is this category or one below it: the tree is
+        ``MAX_DEPTH`` deep, so three joins at most, no recursive query."""
+        return (
+            Q(**{f"{prefix}_id": category_id})
+            | Q(**{f"{prefix}__parent_id": category_id})
+            | Q(**{f"{prefix}__parent__parent_id": category_id})
+        )
+
     def ancestors(self) -> list[Category]:
         """From the root down to the parent (one query per level, ≤ MAX_DEPTH)."""
         chain: list[Category] = []

@@ -166,6 +166,15 @@ class AssignmentGroup(AuditedModel):
             return False
         return get_user_model().objects.filter(self.member_filter(), pk=user.pk).exists()
 
+    @classmethod
+    def of_user(cls, user) -> models.QuerySet:
+        """The groups the user is a member or the lead of (the "my groups" queue)."""
+        if user is None or not user.is_authenticated:
+            return cls.objects.none()
+        return cls.objects.filter(
+            Q(team__members__user=user) | Q(team__lead__user=user), is_active=True
+        ).distinct()
+
     def members(self):
         from django.contrib.auth import get_user_model
 

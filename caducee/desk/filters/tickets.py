@@ -1,0 +1,175 @@
+"""Filters of tickets: the agent's queues, the ticket list, its exports and
+the API, all through this one FilterSet (STYLE.md principle 3).
+
+The queues (issue "Service desk core" point 6) are values of ``queue``:
+
+- ``mine``: open tickets assigned to the user;
+- ``groups``: open tickets of the groups the user belongs to or leads;
+- ``unassigned``: open tickets with nobody on them (in the user's groups
+  when they have some, else every one in their scope);
+- ``breaching``: open tickets whose running SLA deadline (response or
+  resolution, stored on the ticket) falls within the hour — or has passed;
+- ``all``: every ticket in scope, whatever its status.
+
+"Open" is ``OPEN_STATUSES`` (not resolved, closed or cancelled). Scope is
+never decided here: the views and the API start from
+``Ticket.objects.restrict(user, "view")``.
+
+Free text: a ticket number (``INC-2026-000123``, or its last digits) is
+found by the number; other words search the title. Sorting is by the
+columns agents sort on, priority first by default with the nearest
+deadline next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caducee.cmdb.models import ConfigurationItem, Priority
+from caducee.core.filters import SearchFilterSet, scoped
+from caducee.desk.models import (
+    OPEN_STATUSES,
+    AssignmentGroup,
+    Category,
+    Channel,
+    Status,
+    Ticket,
+    TicketKind,
+)
+from caducee.org.models import CareUnit, Establishment, Person
+
+__all__ = ["QUEUES", "TicketFilterSet"]
+
+QUEUES = (
+    ("mine", _("Mine")),
+    ("groups", _("My groups")),
+    ("unassigned", _("Unassigned")),
+    ("breaching", _("Breaching soon")),
+    ("all", _("All")),
+)
+#: How far ahead "breaching soon" looks.
+BREACHING_WITHIN = dt.timedelta(hours=1)
+_NUMBER = re.compile(r"^(?:[A-Za-z]{3}-?)?(?:\d{4}-?)?\d{1,6}$")
+
+
+class TicketFilterSet(SearchFilterSet):
+    queue = django_filters.ChoiceFilter(choices=QUEUES, method="filter_queue", label=_("Queue"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=TicketKind.choices, label=_("Kind"))
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    establishment = django_filters.ModelChoiceFilter(
+        queryset=scoped(Establishment), label=_("Establishment")
+    )
+    assignment_group = django_filters.ModelChoiceFilter(
+        queryset=scoped(AssignmentGroup), label=_("Group")
+    )
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee"))
+    requester = django_filters.ModelChoiceFilter(
+        queryset=scoped(Person), label=_("Requester"), widget=forms.HiddenInput
+    )
+    care_unit = django_filters.ModelChoiceFilter(
+        queryset=scoped(CareUnit), label=_("Care unit"), widget=forms.HiddenInput
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), method="filter_category", label=_("Category")
+    )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    configuration_item = django_filters.ModelChoiceFilter(
+        queryset=scoped(ConfigurationItem),
+        field_name="configuration_items",
+        label=_("Configuration item"),
+        widget=forms.HiddenInput,
+    )
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("Created from")
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("Created until")
+    )
+    patient_safety = django_filters.BooleanFilter(label=_("Patient safety"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("priority", "priority"),
+            ("number", "number"),
+            ("created_at", "created"),
+            ("updated_at", "updated"),
+            ("resolution_due", "due"),
+            ("status", "status"),
+        ),
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "q",
+            "queue",
+            "status",
+            "kind",
+            "priority",
+            "establishment",
+            "assignment_group",
+            "assignee",
+            "category",
+            "channel",
+        ]
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        if _NUMBER.match(value):
+            digits = re.sub(r"\D", "", value)
+            if len(value) >= 14:  # a full number: exact, indexed
+                return queryset.filter(number=value.upper())
+            return queryset.filter(
+                Q(number__endswith=digits.zfill(6) if len(digits) <= 6 else digits)
+                | Q(title__icontains=value)
+            )
+        condition = Q()
+        for word in value.split()[:6]:
+            condition &= Q(title__icontains=word)
+        return queryset.filter(condition)
+
+    def filter_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Category.subtree_q(value.pk))
+
+    def filter_queue(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or value == "all":
+            return queryset
+        open_only = queryset.filter(status__in=OPEN_STATUSES)
+        if value == "mine":
+            return open_only.filter(assignee=user) if user else open_only.none()
+        groups = AssignmentGroup.of_user(user).values("pk")
+        if value == "groups":
+            return open_only.filter(assignment_group__in=groups)
+        if value == "unassigned":
+            unassigned = open_only.filter(assignee__isnull=True)
+            if AssignmentGroup.of_user(user).exists():
+                return unassigned.filter(
+                    Q(assignment_group__in=groups) | Q(assignment_group__isnull=True)
+                )
+            return unassigned
+        if value == "breaching":
+            horizon = timezone.now() + BREACHING_WITHIN
+            return open_only.filter(Q(resolution_due__lte=horizon) | Q(response_due__lte=horizon))
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.data.get("ordering"):
+            queryset = queryset.order_by(
+                "priority", F("resolution_due").asc(nulls_last=True), "-created_at"
+            )
+        return queryset
