@@ -1,5 +1,5 @@
 """Core background tasks: worker heartbeat, nightly audit-chain check,
-expired-session clean-up. Tasks are thin and idempotent (STYLE.md 9)."""
+expired-session and idempotency-key clean-up. Tasks are thin and idempotent (STYLE.md 9)."""
 
 from __future__ import annotations
 
@@ -56,3 +56,13 @@ def clear_expired_sessions() -> None:
     from django.utils import timezone
 
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
+
+
+@db_periodic_task(crontab(minute="23"))
+def clear_expired_idempotency_keys() -> int:
+    """Forget the API's idempotency keys older than CADUCEE_IDEMPOTENCY_HOURS."""
+    from caducee.core.api.idempotency import expiry_cutoff
+    from caducee.core.models import IdempotencyKey
+
+    deleted, _detail = IdempotencyKey.objects.filter(created_at__lt=expiry_cutoff()).delete()
+    return deleted

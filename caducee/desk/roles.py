@@ -19,6 +19,7 @@ CONFIG_READ = [
     "desk.view_assignmentgroup",
     "desk.view_prioritymatrixcell",
     "desk.view_tag",
+    "desk.view_routingrule",
 ]
 WORK = [
     *CONFIG_READ,

@@ -289,6 +289,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or a "status": each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "caducee.desk.models.kinds.TicketKind",
+        "TicketStatusEnum": "caducee.desk.models.tickets.Status",
+        "TicketLinkKindEnum": "caducee.desk.models.links.LinkKind",
+        "ResolutionCodeEnum": "caducee.desk.models.tickets.ResolutionCode",
+        "PriorityEnum": "caducee.cmdb.models.Priority",
+        "SupportLevelEnum": "caducee.desk.models.groups.SupportLevel",
+        "SlaEscalationEnum": "caducee.sla.models.policies.Escalation",
+        "TicketImpactEnum": "caducee.desk.models.priority.Impact",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
@@ -331,6 +342,20 @@ CADUCEE_IMPORT_INLINE_ROWS = env_int("CADUCEE_IMPORT_INLINE_ROWS", 500)
 CADUCEE_IMPORT_CHUNK_ROWS = env_int("CADUCEE_IMPORT_CHUNK_ROWS", 1000)
 # A resolved ticket may be reopened for this many days.
 CADUCEE_DESK_REOPEN_DAYS = env_int("CADUCEE_DESK_REOPEN_DAYS", 7)
+# An API request's Idempotency-Key (and its kept answer) lives this many hours.
+CADUCEE_IDEMPOTENCY_HOURS = env_int("CADUCEE_IDEMPOTENCY_HOURS", 24)
+# Ticket attachments: the largest file, and the extensions accepted (the
+# content must match the extension too; see caducee.desk.services.attachments).
+CADUCEE_ATTACHMENT_MAX_BYTES = env_int("CADUCEE_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+CADUCEE_ATTACHMENT_TYPES = env_list(
+    "CADUCEE_ATTACHMENT_TYPES",
+    [
+        *("png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"),  # images
+        *("pdf", "txt", "log", "csv", "json"),  # PDF, text and logs
+        *("docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls", "ppt", "msg"),  # office
+        "zip",
+    ],
+)
 CADUCEE_METRICS_TOKEN = env_str("CADUCEE_METRICS_TOKEN")
 CADUCEE_BACKUP_DIR = Path(env_str("CADUCEE_BACKUP_DIR", str(VAR_DIR / "backups")))
 

@@ -6,3 +6,11 @@ class SlaConfig(AppConfig):
     name = "caducee.sla"
     label = "sla"
     verbose_name = _("Service levels")
+
+    def ready(self) -> None:
+        from caducee.desk.signals import ticket_saved
+        from caducee.sla import signals
+
+        ticket_saved.connect(
+            signals.ticket_saved, sender=None, dispatch_uid="caducee.sla.sync_ticket"
+        )

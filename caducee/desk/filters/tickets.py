@@ -59,29 +59,87 @@ BREACHING_WITHIN = dt.timedelta(hours=1)
 _NUMBER = re.compile(r"^(?:[A-Za-z]{3}-?)?(?:\d{4}-?)?\d{1,6}$")
 
 
+def _groups(request):
+    """The groups in scope, their team joined (a group is named by its team)."""
+    if request is None:
+        return AssignmentGroup.objects.none()
+    return AssignmentGroup.objects.select_related("team").restrict(request.user, "view")
+
+
+#: The largest id a 64-bit key holds; larger ones are refused, never queried.
+MAX_ID = 2**63 - 1
+
+
+class _IdChoiceField(django_filters.fields.ModelChoiceField):
+    """An id beyond 64 bits is "not one of the choices", not a database
+    error (SQLite cannot even bind it)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _IdChoiceField
+
+
+_NUMBER_PARTS = re.compile(
+    r"^(?:(?P<prefix>[A-Za-z]{3})-?)?(?:(?P<year>\d{4})-)?(?P<sequence>\d{1,10})$"
+)
+
+
+def _number_q(value: str) -> Q:
+    """A ticket number, whole or in part: ``INC-2026-000123`` (exact,
+    indexed), ``INC2026000123``, ``2026-000123``, ``2026-123``, ``000123``,
+    ``123``, ``INC-123``. The sequence is padded to six digits; more than six
+    digits without a dash are the year and the sequence. A partial number
+    may also be words of a title ("4101")."""
+    parts = _NUMBER_PARTS.match(value)
+    if parts is None:
+        return Q(title__icontains=value)
+    prefix = (parts["prefix"] or "").upper()
+    year, sequence = parts["year"], parts["sequence"]
+    if year is None and len(sequence) > 6:
+        year, sequence = sequence[:4], sequence[4:]
+    if len(sequence) > 6:
+        return Q(title__icontains=value)
+    tail = f"{year}-{sequence.zfill(6)}" if year else f"-{sequence.zfill(6)}"
+    if prefix and year:
+        return Q(number=f"{prefix}-{tail}")
+    condition = Q(number__endswith=tail)
+    if prefix:
+        condition &= Q(number__startswith=f"{prefix}-")
+    return condition | Q(title__icontains=value)
+
+
 class TicketFilterSet(SearchFilterSet):
     queue = django_filters.ChoiceFilter(choices=QUEUES, method="filter_queue", label=_("Queue"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=TicketKind.choices, label=_("Kind"))
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
-    establishment = django_filters.ModelChoiceFilter(
-        queryset=scoped(Establishment), label=_("Establishment")
+    establishment = IdChoiceFilter(queryset=scoped(Establishment), label=_("Establishment"))
+    assignment_group = IdChoiceFilter(queryset=_groups, label=_("Group"))
+    assignee = django_filters.NumberFilter(
+        field_name="assignee_id", label=_("Assignee"), min_value=1, max_value=MAX_ID
     )
-    assignment_group = django_filters.ModelChoiceFilter(
-        queryset=scoped(AssignmentGroup), label=_("Group")
-    )
-    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Assignee"))
-    requester = django_filters.ModelChoiceFilter(
+    requester = IdChoiceFilter(
         queryset=scoped(Person), label=_("Requester"), widget=forms.HiddenInput
     )
-    care_unit = django_filters.ModelChoiceFilter(
+    care_unit = IdChoiceFilter(
         queryset=scoped(CareUnit), label=_("Care unit"), widget=forms.HiddenInput
     )
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="filter_category", label=_("Category")
+    category = IdChoiceFilter(
+        # A category is named by its path: its parents joined, not read per option.
+        queryset=Category.objects.select_related("parent__parent"),
+        method="filter_category",
+        label=_("Category"),
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
-    configuration_item = django_filters.ModelChoiceFilter(
+    configuration_item = IdChoiceFilter(
         queryset=scoped(ConfigurationItem),
         field_name="configuration_items",
         label=_("Configuration item"),
@@ -126,13 +184,7 @@ class TicketFilterSet(SearchFilterSet):
         if not value:
             return queryset
         if _NUMBER.match(value):
-            digits = re.sub(r"\D", "", value)
-            if len(value) >= 14:  # a full number: exact, indexed
-                return queryset.filter(number=value.upper())
-            return queryset.filter(
-                Q(number__endswith=digits.zfill(6) if len(digits) <= 6 else digits)
-                | Q(title__icontains=value)
-            )
+            return queryset.filter(_number_q(value))
         condition = Q()
         for word in value.split()[:6]:
             condition &= Q(title__icontains=word)

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caducee.core.models import AuditedModel
@@ -112,6 +113,9 @@ class AssignmentGroup(AuditedModel):
 
     def __str__(self) -> str:
         return self.team.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:assignmentgroup_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caducee.cmdb.models import ConfigurationItem, Priority
@@ -95,6 +96,9 @@ class RoutingRule(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:routingrule_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors: dict[str, object] = {}

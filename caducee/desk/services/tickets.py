@@ -47,7 +47,7 @@ from caducee.cmdb.models import ConfigurationItem, Priority
 from caducee.core.services import objects as object_services
 from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can
-from caducee.desk.models import Category, Status, Tag, Ticket, normalise_tag
+from caducee.desk.models import Category, Tag, Ticket, normalise_tag
 from caducee.desk.services.common import (
     announce,
     apply_assessment,
@@ -76,6 +76,7 @@ from caducee.desk.services.lifecycle import (
 from caducee.desk.services.links import link_tickets, unlink_tickets
 from caducee.desk.services.numbering import next_number
 from caducee.desk.services.priority import compute_priority
+from caducee.desk.services.routing import route_new_ticket
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -224,8 +225,10 @@ def create_ticket(
     ``ticket`` is unsaved; the fields the service owns (number, status,
     priority, timestamps, version…) are set here whatever it holds. With an
     assignment group (and assignee) already chosen, the ticket is assigned
-    in the same transaction (a second, audited step). A requester who does
-    not work tickets may only ask for themselves.
+    in the same transaction (a second, audited step), a member picked when
+    the group assigns automatically; without, the routing rules choose the
+    group (``caducee.desk.services.routing.route_new_ticket``). A requester
+    who does not work tickets may only ask for themselves.
     """
     if ticket.pk is not None:
         raise DomainError(_("This ticket is already recorded."))
@@ -266,10 +269,7 @@ def create_ticket(
             ticket.watchers.set(people)
             record_m2m(actor, ticket, "watchers", [], [u.pk for u in people])
         announce(ticket, actor=actor, created=True)
-        if group is not None:
-            ticket = transition(
-                ticket, actor=actor, to=Status.ASSIGNED, assignment_group=group, assignee=assignee
-            )
+        ticket = route_new_ticket(ticket, actor=actor, group=group, assignee=assignee, items=found)
     return ticket
 
 

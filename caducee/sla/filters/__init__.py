@@ -2,3 +2,4 @@
 (``BusinessCalendar`` → ``BusinessCalendarFilterSet``...)."""
 
 from caducee.sla.filters.calendars import *  # noqa: F403
+from caducee.sla.filters.policies import *  # noqa: F403

@@ -2,3 +2,4 @@
 (``BusinessCalendar`` → ``BusinessCalendarForm``...)."""
 
 from caducee.sla.forms.calendars import *  # noqa: F403
+from caducee.sla.forms.policies import *  # noqa: F403

@@ -27,6 +27,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from caducee.cmdb.models import Priority
@@ -119,6 +120,9 @@ class SlaPolicy(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("sla:slapolicy_detail", args=[self.pk])
+
     def clean(self) -> None:
         errors: dict[str, object] = {}
         if self.response_minutes is None and self.resolution_minutes is None:
@@ -191,3 +195,6 @@ class OperationalTarget(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.assignment_group} — {self.get_priority_display() or _('any priority')}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sla:operationaltarget_detail", args=[self.pk])

@@ -2,3 +2,4 @@
 (``BusinessCalendar`` → ``BusinessCalendarTable``...)."""
 
 from caducee.sla.tables.calendars import *  # noqa: F403
+from caducee.sla.tables.policies import *  # noqa: F403

@@ -1,0 +1,216 @@
+"""Time ticket creation through the API, alone and with 8 concurrent clients.
+
+Issue 4 target: creating a ticket through the API — priority from the CMDB
+impact analysis, SLA clocks, routing and audit included — p95 under 30 ms
+with one client; the throughput with 8 concurrent clients is reported.
+
+Usage (after `caducee demo --scale ght` on the database of DATABASE_URL):
+
+    CADUCEE_VAR_DIR=… DATABASE_URL=… .venv/bin/python bench/desk_api.py \
+        [--repeat 200] [--clients 8] [--seconds 20] [--workers 4]
+
+1. One client, in process (Django's test client with a token, no network):
+   p50/p95 of `POST /api/desk/tickets/` and the SQL queries it issues.
+2. The same request over HTTP against gunicorn (`--workers` sync workers on
+   a loopback port) from 8 client threads for `--seconds`: requests per
+   second and p50/p95 as the clients saw them.
+
+Each request is a phone incident from a random person of the agent's
+establishment on one of that establishment's workstations, with a category,
+so every part of the create path runs. The tickets stay in the database
+(they are a few hundred among 750,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caducee.settings")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(share * (len(ordered) - 1)))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from caducee.cmdb.models import ConfigurationItem
+    from caducee.core.models import User
+    from caducee.core.services.tokens import create_token
+    from caducee.desk.models import Category, Ticket
+    from caducee.org.models import Person
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    tickets = Ticket.objects.count()
+    if tickets < 10_000:
+        sys.exit(f"only {tickets} tickets: load `caducee demo --scale ght` first")
+    agent = User.objects.get(username="agent")
+    establishment = agent.establishments.order_by("pk").first()
+    rng = random.Random(4)
+    people = list(
+        Person.objects.filter(establishment=establishment, care_unit__isnull=False).values_list(
+            "pk", flat=True
+        )[:2000]
+    )
+    items = list(
+        ConfigurationItem.objects.filter(
+            establishment=establishment, ci_type="workstation"
+        ).values_list("pk", flat=True)[:2000]
+    )
+    categories = list(
+        Category.objects.filter(kind="incident", is_active=True, parent__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+    def payload() -> dict:
+        return {
+            "kind": "incident",
+            "title": "Écran figé sur le poste de soins",
+            "description": "Appel du service : le poste ne répond plus.",
+            "requester": rng.choice(people),
+            "establishment": establishment.pk,
+            "channel": "phone",
+            "category": rng.choice(categories),
+            "configuration_items": [rng.choice(items)],
+            "urgency": rng.choice([1, 2, 3]),
+        }
+
+    _token, key = create_token(actor=agent, name=f"bench {time.time():.0f}")
+    auth = f"Token {key}"
+    print(f"database: {connection.vendor}, tickets: {tickets}, establishment: {establishment}")
+
+    # 1. One client, in process.
+    with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
+        client = Client(HTTP_AUTHORIZATION=auth)
+        for _ in range(5):  # warm-up: caches, the impact graph
+            response = client.post("/api/desk/tickets/", payload(), content_type="application/json")
+            assert response.status_code == 201, response.content[:500]
+        timings, queries = [], []
+        for _ in range(args.repeat):
+            body = payload()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.post("/api/desk/tickets/", body, content_type="application/json")
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 201, response.content[:500]
+            queries.append(len(captured))
+    print(
+        f"one client, in process, {args.repeat} creates: p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms, queries {min(queries)}–{max(queries)}"
+    )
+
+    # 2. Over HTTP, concurrent clients.
+    port = free_port()
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "caducee.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}/api/desk/tickets/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        lock = threading.Lock()
+        seen: list[float] = []
+        errors: list[str] = []
+        stop_at = time.monotonic() + args.seconds
+
+        def post() -> float:
+            with lock:
+                data = json.dumps(payload()).encode()
+            request = urllib.request.Request(
+                url,
+                data=data,
+                method="POST",
+                headers={"Authorization": auth, "Content-Type": "application/json"},
+            )
+            start = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+                answer.read()
+                assert answer.status == 201, answer.status
+            return (time.perf_counter() - start) * 1000
+
+        for _ in range(args.workers * 2):  # warm every worker
+            post()
+
+        def client_loop() -> None:
+            while time.monotonic() < stop_at:
+                try:
+                    elapsed = post()
+                except Exception as exc:  # reported below, the run goes on
+                    with lock:
+                        errors.append(repr(exc)[:200])
+                    continue
+                with lock:
+                    seen.append(elapsed)
+
+        threads = [threading.Thread(target=client_loop) for _ in range(args.clients)]
+        began = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        duration = time.monotonic() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"{args.clients} clients over HTTP, gunicorn {args.workers} workers, {duration:.0f} s: "
+        f"{len(seen) / duration:.1f} creates/s, p50 {statistics.median(seen):.1f} ms, "
+        f"p95 {percentile(seen, 0.95):.1f} ms, errors {len(errors)}"
+    )
+    for error in errors[:5]:
+        print("  error:", error)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Service desk forms; each concern keeps its own module."""

@@ -1,0 +1,335 @@
+"""Forms of the ticket pages: record, edit, move, qualify, override.
+
+Rule (STYLE.md principle 6): the forms turn what was typed into field
+errors; the services (``caducee.desk.services.tickets``) apply the rules and
+their ``DomainError`` lands next to the field it names. Every form that
+changes an existing ticket carries the ``version`` the agent read, passed to
+the service as ``expected_version``: an edit crossed by someone else's is
+refused and nothing is overwritten.
+
+People, rooms and items are picked by typing (htmx searches,
+``caducee.desk.views.call``): their fields are hidden ids, so a GHT of
+20,000 people and 25,000 items is never sent as a drop-down. Choices come
+through ``restrict()`` (``ScopedModelForm``) and are read in one query each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from caducee.cmdb.models import ConfigurationItem, Priority
+from caducee.core.forms import ScopedModelForm
+from caducee.desk.models import (
+    AssignmentGroup,
+    Category,
+    ResolutionCode,
+    Status,
+    Ticket,
+    TicketKind,
+)
+from caducee.desk.models.categories import SEPARATOR
+from caducee.desk.models.tickets import PROBLEM_FIELDS
+from caducee.org.models import CareUnit
+
+#: ``id`` attributes of the ticket forms: ``#ticket-title``, ``#ticket-items``…
+AUTO_ID = "ticket-%s"
+
+
+def category_choices(kind: str | None = None) -> list[tuple[Any, Any]]:
+    """Active categories grouped by kind, labelled with their path, one query."""
+    rows = list(
+        Category.objects.filter(is_active=True).values_list("pk", "kind", "parent_id", "name")
+    )
+    by_pk = {pk: (parent, name) for pk, _kind, parent, name in rows}
+
+    def path(pk: int) -> str:
+        names, seen = [], set()
+        while pk is not None and pk in by_pk and pk not in seen:
+            seen.add(pk)
+            parent, name = by_pk[pk]
+            names.append(name)
+            pk = parent
+        return SEPARATOR.join(reversed(names))
+
+    choices: list[tuple[Any, Any]] = [("", "---------")]
+    for code, label in TicketKind.choices:
+        if kind and code != kind:
+            continue
+        options = sorted(
+            ((pk, path(pk)) for pk, k, _p, _n in rows if k == code), key=lambda o: o[1]
+        )
+        if options:
+            choices.append((label, options))
+    return choices
+
+
+def assignee_queryset():
+    """Active accounts that are members or leads of an active group's team."""
+    User = get_user_model()
+    return (
+        User.objects.filter(
+            Q(person__teams__assignment_group__is_active=True)
+            | Q(person__led_teams__assignment_group__is_active=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class AssigneeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ItemsField(forms.ModelMultipleChoiceField):
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid_choice": _("Unknown configuration item, or outside your scope: %(value)s."),
+        "invalid_pk_value": _("Unknown configuration item: “%(pk)s”."),
+    }
+
+
+class TicketFormBase(ScopedModelForm):
+    """What the create and edit forms share: the pickers and the defaults
+    taken from the requester (establishment, location)."""
+
+    items = ItemsField(
+        label=_("Configuration items"), queryset=ConfigurationItem.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", AUTO_ID)
+        super().__init__(*args, user=user, **kwargs)
+        items = self.fields["items"]
+        items.queryset = ConfigurationItem.objects.restrict(user, "view")
+        if "establishment" in self.fields:
+            self.fields["establishment"].required = False
+        if "care_unit" in self.fields:
+            self.fields["care_unit"].queryset = (
+                CareUnit.objects.restrict(user, "view")
+                .filter(is_active=True)
+                .order_by("establishment_id", "name")
+            )
+        if "title" in self.fields:
+            self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+        if "description" in self.fields:
+            self.fields["description"].widget.attrs.update({"rows": 4})
+
+    # --- what the pickers show ----------------------------------------------------
+    def _value(self, name: str) -> Any:
+        if self.is_bound:
+            return self.data.getlist(name) if name == "items" else self.data.get(name)
+        value = self.initial.get(name)
+        if value is None and self.instance.pk:
+            if name == "items":
+                return [item.pk for item in self.instance.configuration_items.all()]
+            return getattr(self.instance, f"{name}_id", None)
+        return value
+
+    def chosen_items(self) -> list[ConfigurationItem]:
+        ids = []
+        for value in self._value("items") or []:
+            value = getattr(value, "pk", value)
+            try:
+                ids.append(int(value))
+            except (TypeError, ValueError):
+                continue
+        if not ids:
+            return []
+        return list(
+            self.fields["items"].queryset.filter(pk__in=ids).select_related("establishment")
+        )
+
+    def chosen(self, name: str) -> Any:
+        value = self._value(name)
+        value = getattr(value, "pk", value)
+        if not value:
+            return None
+        try:
+            return self.fields[name].queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def chosen_requester(self):
+        return self.chosen("requester")
+
+    def chosen_location(self):
+        return self.chosen("location")
+
+    # --- defaults --------------------------------------------------------------------
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        requester = data.get("requester")
+        if "establishment" in self.fields and not data.get("establishment"):
+            if requester is not None:
+                data["establishment"] = requester.establishment
+            elif not self.has_error("establishment"):
+                self.add_error("establishment", _("Choose the establishment."))
+        establishment = data.get("establishment")
+        if (
+            "location" in self.fields
+            and not data.get("location")
+            and not self.has_error("location")
+            and requester is not None
+            and requester.room_id
+            and establishment is not None
+            and requester.establishment_id == establishment.pk
+        ):
+            data["location"] = requester.room
+        return data
+
+
+class TicketForm(TicketFormBase):
+    """Record a ticket (``create_ticket``); the group is optional — the
+    routing rules choose one when left empty."""
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "requester",
+            "channel",
+            "establishment",
+            "location",
+            "care_unit",
+            "category",
+            "urgency",
+            "assignment_group",
+            "assignee",
+        ]
+        widgets = {
+            "requester": forms.HiddenInput,
+            "location": forms.HiddenInput,
+            "description": forms.Textarea,
+        }
+        field_classes = {"assignee": AssigneeField}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["category"].choices = category_choices()
+        groups = self.fields["assignment_group"]
+        groups.queryset = groups.queryset.filter(is_active=True).select_related("team")
+        groups.required = False
+        groups.help_text = _("Leave empty: the routing rules choose.")
+        self.fields["assignee"].queryset = assignee_queryset()
+        self.fields["assignee"].required = False
+
+
+class TicketEditForm(TicketFormBase):
+    """Edit a ticket (``update_ticket`` and ``set_items``), with the version read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas."),
+        max_length=500,
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "title",
+            "description",
+            "requester",
+            "channel",
+            "establishment",
+            "location",
+            "care_unit",
+            "category",
+            "urgency",
+            "support_level",
+            *PROBLEM_FIELDS,
+        ]
+        widgets = {
+            "requester": forms.HiddenInput,
+            "location": forms.HiddenInput,
+            "description": forms.Textarea,
+            "root_cause": forms.Textarea(attrs={"rows": 3}),
+            "workaround": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        ticket = self.instance
+        self.fields["category"].choices = category_choices(ticket.kind)
+        if ticket.kind != TicketKind.PROBLEM:
+            for name in PROBLEM_FIELDS:
+                del self.fields[name]
+        if not self.is_bound:
+            self.initial.setdefault("version", ticket.version)
+            self.initial.setdefault("tags", ", ".join(t.name for t in ticket.tags.all()))
+
+    def tag_names(self) -> list[str]:
+        return [
+            name.strip() for name in self.cleaned_data.get("tags", "").split(",") if name.strip()
+        ]
+
+
+# --- the ticket page's small forms ---------------------------------------------------
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+#: What the transition form may ask for, besides real statuses.
+REOPEN = "reopen"
+TRANSITION_TARGETS = [*Status.choices, (REOPEN, _("Reopen"))]
+
+
+class TransitionForm(VersionedForm):
+    """One move of the lifecycle, with what the destination needs."""
+
+    to = forms.ChoiceField(label=_("New status"), choices=TRANSITION_TARGETS)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+    assignment_group = forms.ModelChoiceField(
+        label=_("Assignment group"), queryset=AssignmentGroup.objects.none(), required=False
+    )
+    assignee = AssigneeField(
+        label=_("Assignee"), queryset=get_user_model().objects.none(), required=False
+    )
+    resolution_code = forms.ChoiceField(
+        label=_("Resolution code"),
+        choices=[("", "---------"), *ResolutionCode.choices],
+        required=False,
+    )
+    resolution_notes = forms.CharField(
+        label=_("Resolution notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, user: Any = None, ticket: Ticket | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        groups = AssignmentGroup.objects.restrict(user, "view").filter(is_active=True)
+        if ticket is not None:
+            groups = groups.filter(
+                Q(establishment__isnull=True) | Q(establishment_id=ticket.establishment_id)
+            )
+        self.fields["assignment_group"].queryset = groups.select_related("team")
+        self.fields["assignee"].queryset = assignee_queryset()
+
+
+class PriorityOverrideForm(VersionedForm):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the priority is overridden.")},
+    )
+
+
+class TicketItemsForm(VersionedForm):
+    items = ItemsField(
+        label=_("Configuration items"), queryset=ConfigurationItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = ConfigurationItem.objects.restrict(user, "view")

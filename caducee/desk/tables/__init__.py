@@ -1,0 +1,1 @@
+"""Tables of the service desk pages, one module per concern."""
