@@ -4,6 +4,7 @@ from caducee.desk.views import attachments as attachment_views
 from caducee.desk.views import bulk as bulk_views
 from caducee.desk.views import call as call_views
 from caducee.desk.views import comments as comment_views
+from caducee.desk.views import escalation as escalation_views
 from caducee.desk.views import groups as group_views
 from caducee.desk.views import notifications as notification_views
 from caducee.desk.views import queues as queue_views
@@ -21,6 +22,7 @@ urlpatterns: list = [
     *notification_views.urlpatterns,
     *comment_views.urlpatterns,
     *ticket_views.urlpatterns,
+    *escalation_views.urlpatterns,
     *call_views.urlpatterns,
     *attachment_views.urlpatterns,
     *group_views.urlpatterns,
