@@ -38,6 +38,12 @@ from caducee.org.models import CareUnit, Criticality, Establishment, Team
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_tickets(monkeypatch):
+    """The desk's demo test builds the tickets; here they would only cost time."""
+    monkeypatch.setenv("CADUCEE_DEMO_TICKETS", "0")
+
+
 @pytest.fixture
 def small():
     call_command("demo", "--scale", "small", "--seed", "7", stdout=StringIO())
