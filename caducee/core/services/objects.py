@@ -6,12 +6,22 @@ change, atomic, keyword-only ``actor``, permission and establishment checked,
 validation run, audit written (by ``AuditedModel``). Domain apps call these
 from their own services and add their rules; views, the API and imports call
 the app's services, never ``save()`` directly.
+
+Validation is ``full_clean`` with one saving: a foreign key whose related
+object the instance already holds — read from the database for this change,
+the same row the key names — is not looked up again (Django's check is one
+query per key). Its other checks (choices, null, validators) still run; a
+key given as a bare id, or restricted by ``limit_choices_to``, is checked
+as Django does. A caller that guarantees a value unique (a ticket number
+taken under the counter's lock) names it in ``guaranteed``; the database's
+unique constraint still stands behind it.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -32,14 +42,81 @@ def _check(actor: Any, instance: models.Model, action: str) -> None:
         )
 
 
-def _validate(instance: models.Model, exclude: list[str] | None = None) -> None:
+def _held_relations(instance: models.Model) -> set[str]:
+    """Foreign keys whose related row the instance holds, loaded from the database."""
+    held = set()
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one and not field.one_to_one:
+            continue
+        if field.remote_field.limit_choices_to or field.remote_field.parent_link:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None or not field.is_cached(instance):
+            continue
+        related = field.get_cached_value(instance)
+        if (
+            related is not None
+            and not related._state.adding
+            and related._state.db == (instance._state.db or related._state.db)
+            and getattr(related, field.target_field.attname) == value
+        ):
+            held.add(field.name)
+    return held
+
+
+def _validate(
+    instance: models.Model, exclude: list[str] | None = None, *, guaranteed: tuple[str, ...] = ()
+) -> None:
+    """``full_clean`` without the queries the instance makes needless (see
+    the module docstring); the same errors, field by field."""
     # A ValidationError propagates: forms and serializers turn it into field errors.
-    instance.full_clean(exclude=exclude)
+    excluded = set(exclude or ())
+    held = _held_relations(instance) - excluded
+    if not held and not guaranteed:
+        instance.full_clean(exclude=excluded)
+        return
+    errors: dict = {}
+    try:
+        instance.clean_fields(exclude=excluded | held)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for name in sorted(held):  # what ``Field.clean`` checks, but the row's existence
+        field = instance._meta.get_field(name)
+        value = getattr(instance, field.attname)
+        try:
+            models.Field.validate(field, field.to_python(value), instance)
+            field.run_validators(value)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    excluded |= {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_unique(exclude=excluded | set(guaranteed))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    excluded |= {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_constraints(exclude=excluded)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
-def create_object(instance: M, *, actor: Any, m2m: dict[str, Any] | None = None) -> M:
+def create_object(
+    instance: M,
+    *,
+    actor: Any,
+    m2m: dict[str, Any] | None = None,
+    guaranteed: tuple[str, ...] = (),
+) -> M:
+    """Insert ``instance``. ``guaranteed``: fields the caller guarantees
+    unique (not checked again before the insert)."""
     _check(actor, instance, "add")
-    _validate(instance)
+    _validate(instance, guaranteed=guaranteed)
     with context.acting_as(actor), transaction.atomic():
         try:
             instance.save()

@@ -46,6 +46,8 @@ MAX_ID = 2**63 - 1
 #: Longest description, notes or reason accepted (characters).
 MAX_TEXT = 100_000
 MAX_LIST = 200
+#: Context key: the serializer only writes an answer (no form, no input).
+ANSWER_ONLY = "answer_only"
 
 
 def _id_or_fail(field: serializers.Field, data: Any, code: str) -> int:
@@ -229,6 +231,12 @@ class TicketSerializer(ScopedModelSerializer):
         ]
 
     def get_fields(self):
+        if self.context.get(ANSWER_ONLY) and not hasattr(self, "initial_data"):
+            # Only an answer (``TicketViewSet._answer``): related fields show
+            # ids and never offer or look up a choice, so their querysets are
+            # not scoped — building one per related field costs more than
+            # the rest of the answer.
+            return serializers.ModelSerializer.get_fields(self)
         fields = super().get_fields()
         # Any active account may be named; the service checks that an
         # assignee belongs to the group (accounts are not scoped to agents).

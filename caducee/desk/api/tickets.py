@@ -141,7 +141,8 @@ class TicketViewSet(
             .prefetch_related(*DETAIL_PREFETCH)
             .get(pk=ticket.pk)
         )
-        data = s.TicketSerializer(fresh, context=self.get_serializer_context()).data
+        context = {**self.get_serializer_context(), s.ANSWER_ONLY: True}
+        data = s.TicketSerializer(fresh, context=context).data
         response = with_etag(Response(data, status=code), fresh.version)
         if code == status.HTTP_201_CREATED:
             response["Location"] = self.request.build_absolute_uri(

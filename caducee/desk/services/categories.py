@@ -23,7 +23,34 @@ from django.utils.translation import gettext as _
 from caducee.core.services import objects as object_services
 from caducee.core.services.errors import PermissionDenied
 from caducee.core.services.scoping import can
-from caducee.desk.models import Category, TicketKind
+from caducee.desk.models import Category, Ticket, TicketKind
+from caducee.desk.models.categories import MAX_DEPTH
+
+
+def category_chain(ticket: Ticket) -> list[int]:
+    """The ids of the ticket's category and those above it (nearest first),
+    as routing rules and SLA policies match them: from the category the
+    ticket holds when its parents are loaded with it (none read), else one
+    query (``MAX_DEPTH`` is 3)."""
+    if ticket.category_id is None:
+        return []
+    held, parent = Ticket._meta.get_field("category"), Category._meta.get_field("parent")
+    node = held.get_cached_value(ticket) if held.is_cached(ticket) else None
+    ids: list[int] = []
+    expected = ticket.category_id
+    while node is not None and node.pk == expected and len(ids) < MAX_DEPTH:
+        ids.append(node.pk)
+        expected = node.parent_id
+        if expected is None:
+            return ids
+        node = parent.get_cached_value(node) if parent.is_cached(node) else None
+    row = (
+        Category.objects.filter(pk=ticket.category_id)
+        .values_list("parent_id", "parent__parent_id")
+        .first()
+    )
+    return [ticket.category_id, *(pk for pk in (row or ()) if pk is not None)]
+
 
 #: A tree: (name, [children as trees]).
 Tree = tuple[str, tuple["Tree", ...]]

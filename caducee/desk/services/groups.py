@@ -87,7 +87,7 @@ def pick_assignee(group: AssignmentGroup, *, establishment_id: int | None) -> An
     """
     if not group.auto_assign:
         return None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # holds the lock; nothing to undo alone
         last_id = (
             AssignmentGroup.objects.select_for_update()
             .filter(pk=group.pk)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from caducee.core.services import audit
 from caducee.core.services.errors import Conflict, DomainError
 from caducee.desk.models import (
     REOPEN_STATUSES,
@@ -102,83 +103,18 @@ def transition(
     if to not in Status.values:
         raise DomainError(_("Unknown status."), field="status")
     reason = (reason or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(), audit.batch():
         current = locked(ticket, actor=actor, expected_version=expected_version)
-        source = current.status
-        if not current.can_transition(to):
-            raise Conflict(
-                _("A ticket cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": _label(source), "to": _label(to)},
-                field="status",
-                code="invalid_transition",
-            )
-        now = timezone.now()
-        previous = (current.assignment_group_id, current.assignee_id)
-        if assignment_group is not UNSET:
-            current.assignment_group = assignment_group
-            if assignee is UNSET and current.assignment_group_id != previous[0]:
-                current.assignee = None
-        if assignee is not UNSET:
-            current.assignee = assignee
-        # A new assignment, or a move that puts someone to work, must be
-        # valid now; resolving or closing the ticket of someone who has
-        # since left the team must not be blocked by it.
-        if (current.assignment_group_id, current.assignee_id) != previous or to in (
-            Status.ASSIGNED,
-            Status.IN_PROGRESS,
-        ):
-            check_assignment(current)
-        if current.assignment_group_id != previous[0] and current.assignment_group:
-            current.support_level = current.assignment_group.level
-
-        if source == Status.RESOLVED and to in REOPEN_STATUSES:
-            _check_reopen(current, reason=reason, now=now)
-            current.reopened_count += 1
-            current.resolved_at = None
-            current.resolution_code = ""
-        if to == Status.ASSIGNED and not current.assignment_group_id:
-            raise DomainError(
-                _("Choose the group to assign the ticket to."), field="assignment_group"
-            )
-        if to == Status.IN_PROGRESS and not current.assignee_id:
-            raise DomainError(_("Choose who works on the ticket."), field="assignee")
-        if to == Status.NEW and (current.assignment_group_id or current.assignee_id):
-            raise DomainError(
-                _("An assigned ticket goes back to its group, not to new."),
-                field="assignment_group",
-            )
-        if to != Status.RESOLVED and (resolution_code or resolution_notes is not None):
-            raise DomainError(
-                _("A resolution is described when resolving."),
-                field="resolution_code" if resolution_code else "resolution_notes",
-            )
-        if to == Status.RESOLVED:
-            if resolution_code not in ResolutionCode.values:
-                raise DomainError(
-                    _("Choose how the ticket was resolved.")
-                    if not resolution_code
-                    else _("Unknown resolution code."),
-                    field="resolution_code",
-                )
-            if resolution_notes is not None:
-                current.resolution_notes = resolution_notes
-            if current.kind == TicketKind.PROBLEM and not current.root_cause.strip():
-                raise DomainError(
-                    _("A problem is resolved once its root cause is known: describe it."),
-                    field="root_cause",
-                )
-            current.resolution_code = resolution_code
-            current.resolved_at = now
-        if to == Status.CANCELLED and not reason:
-            raise DomainError(_("Say why the ticket is cancelled."), field="reason")
-
-        if to in (Status.ASSIGNED, Status.IN_PROGRESS) and current.assigned_at is None:
-            current.assigned_at = now
-        if to == Status.CLOSED:
-            current.closed_at = now
-        if to == Status.CANCELLED:
-            current.cancelled_at = now
-        current.status = to
+        source = apply_move(
+            current,
+            to=to,
+            reason=reason,
+            assignment_group=assignment_group,
+            assignee=assignee,
+            resolution_code=resolution_code,
+            resolution_notes=resolution_notes,
+            now=timezone.now(),
+        )
         current = save(current, actor=actor)
         record_event(
             actor,
@@ -187,6 +123,96 @@ def transition(
             {"from": source, "to": to, "reason": reason},
         )
     return current
+
+
+def apply_move(
+    current: Ticket,
+    *,
+    to: str,
+    reason: str = "",
+    assignment_group: Any = UNSET,
+    assignee: Any = UNSET,
+    resolution_code: str = "",
+    resolution_notes: str | None = None,
+    now: dt.datetime,
+) -> str:
+    """Check the move of ``current`` to ``to`` and apply it to the instance
+    (see ``transition``); returns the status left. Saves nothing: the
+    caller holds the row locked, or is about to insert it (a ticket
+    assigned as it is recorded, ``tickets.create_ticket``)."""
+    source = current.status
+    if not current.can_transition(to):
+        raise Conflict(
+            _("A ticket cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": _label(source), "to": _label(to)},
+            field="status",
+            code="invalid_transition",
+        )
+    previous = (current.assignment_group_id, current.assignee_id)
+    if assignment_group is not UNSET:
+        current.assignment_group = assignment_group
+        if assignee is UNSET and current.assignment_group_id != previous[0]:
+            current.assignee = None
+    if assignee is not UNSET:
+        current.assignee = assignee
+    # A new assignment, or a move that puts someone to work, must be
+    # valid now; resolving or closing the ticket of someone who has
+    # since left the team must not be blocked by it.
+    if (current.assignment_group_id, current.assignee_id) != previous or to in (
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+    ):
+        check_assignment(current)
+    if current.assignment_group_id != previous[0] and current.assignment_group:
+        current.support_level = current.assignment_group.level
+
+    if source == Status.RESOLVED and to in REOPEN_STATUSES:
+        _check_reopen(current, reason=reason, now=now)
+        current.reopened_count += 1
+        current.resolved_at = None
+        current.resolution_code = ""
+    if to == Status.ASSIGNED and not current.assignment_group_id:
+        raise DomainError(_("Choose the group to assign the ticket to."), field="assignment_group")
+    if to == Status.IN_PROGRESS and not current.assignee_id:
+        raise DomainError(_("Choose who works on the ticket."), field="assignee")
+    if to == Status.NEW and (current.assignment_group_id or current.assignee_id):
+        raise DomainError(
+            _("An assigned ticket goes back to its group, not to new."),
+            field="assignment_group",
+        )
+    if to != Status.RESOLVED and (resolution_code or resolution_notes is not None):
+        raise DomainError(
+            _("A resolution is described when resolving."),
+            field="resolution_code" if resolution_code else "resolution_notes",
+        )
+    if to == Status.RESOLVED:
+        if resolution_code not in ResolutionCode.values:
+            raise DomainError(
+                _("Choose how the ticket was resolved.")
+                if not resolution_code
+                else _("Unknown resolution code."),
+                field="resolution_code",
+            )
+        if resolution_notes is not None:
+            current.resolution_notes = resolution_notes
+        if current.kind == TicketKind.PROBLEM and not current.root_cause.strip():
+            raise DomainError(
+                _("A problem is resolved once its root cause is known: describe it."),
+                field="root_cause",
+            )
+        current.resolution_code = resolution_code
+        current.resolved_at = now
+    if to == Status.CANCELLED and not reason:
+        raise DomainError(_("Say why the ticket is cancelled."), field="reason")
+
+    if to in (Status.ASSIGNED, Status.IN_PROGRESS) and current.assigned_at is None:
+        current.assigned_at = now
+    if to == Status.CLOSED:
+        current.closed_at = now
+    if to == Status.CANCELLED:
+        current.cancelled_at = now
+    current.status = to
+    return source
 
 
 def _current_assignment(ticket: Ticket) -> tuple[int | None, int | None]:

@@ -55,7 +55,7 @@ def next_number(kind: str, year: int | None = None) -> str:
     if kind not in NUMBER_PREFIXES:
         raise ValueError(f"unknown ticket kind {kind!r}")
     year = year or current_year()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing here to roll back alone
         counter = _locked_counter(kind, year)
         counter.last += 1
         counter.save(update_fields=["last"])

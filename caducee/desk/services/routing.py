@@ -7,13 +7,15 @@ the ticket's establishment — a rule pointing at a retired group or a group
 of another hospital is skipped, not an error, so the next rule (often the
 level-1 desk) still catches the ticket. It is cheap, because it runs inside
 every ticket creation: one query for the active rules with their groups,
-one for the ticket's category chain when a rule asks for a category, and
+one for the ticket's category chain when a rule asks for a category (none
+when the ticket holds its category with its parents), and
 the items' ids and types from the caller (creation) or one query.
 
 A new ticket nobody chose a group for is routed inside its creation's
-transaction (``route_new_ticket``, called by ``tickets.create_ticket``):
-assigned to the rule's group through ``lifecycle.transition``, given to a
-member when the group assigns automatically
+transaction (``place_new_ticket`` then ``record_placement``, called by
+``tickets.create_ticket``): assigned to the rule's group by the lifecycle's
+own move (``lifecycle.apply_move``, before the ticket's single insert),
+given to a member when the group assigns automatically
 (``caducee.desk.services.groups.pick_assignee``), and the rule is recorded
 (``desk.routed``, with its id and name) so that "why is it in this queue?"
 has an answer in the trail. An agent may ask for the rules again
@@ -48,12 +50,12 @@ from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can, establishment_allowed, may_write
 from caducee.desk.models import (
     AssignmentGroup,
-    Category,
     NotificationKind,
     RoutingRule,
     Status,
     Ticket,
 )
+from caducee.desk.services.categories import category_chain
 from caducee.desk.services.common import locked, record_event, refuse_final
 from caducee.desk.services.groups import pick_assignee
 from caducee.desk.services.lifecycle import transition
@@ -61,15 +63,17 @@ from caducee.desk.services.notifications import notify
 
 __all__ = [
     "SYSTEM_USERNAME",
+    "Placement",
     "TicketFacts",
     "create_rule",
     "delete_rule",
     "facts_of",
     "matches",
     "move_rule",
+    "place_new_ticket",
+    "record_placement",
     "reroute",
     "route",
-    "route_new_ticket",
     "system_actor",
     "update_rule",
 ]
@@ -114,18 +118,6 @@ class TicketFacts:
     item_types: frozenset[str]
 
 
-def _category_chain(category_id: int | None) -> frozenset[int]:
-    """The category and its ancestors (``MAX_DEPTH`` is 3: one query)."""
-    if category_id is None:
-        return frozenset()
-    row = (
-        Category.objects.filter(pk=category_id)
-        .values_list("parent_id", "parent__parent_id")
-        .first()
-    )
-    return frozenset(pk for pk in (category_id, *(row or ())) if pk is not None)
-
-
 def facts_of(
     ticket: Ticket,
     *,
@@ -142,7 +134,7 @@ def facts_of(
         kind=ticket.kind,
         establishment_id=ticket.establishment_id,
         priority=int(ticket.priority),
-        categories=_category_chain(ticket.category_id) if with_category else frozenset(),
+        categories=frozenset(category_chain(ticket)) if with_category else frozenset(),
         item_ids=frozenset(pk for pk, _type in pairs),
         item_types=frozenset(ci_type for _pk, ci_type in pairs),
     )
@@ -232,30 +224,65 @@ def _assign_by_rule(ticket: Ticket, rule: RoutingRule, *, actor: Any, **extra: A
     return ticket
 
 
-def route_new_ticket(
+@dataclass(frozen=True)
+class Placement:
+    """Where a ticket being recorded goes: decided before its insert so that
+    it is written once, assigned (see ``tickets.create_ticket``)."""
+
+    #: Who assigns it: the creator, or the router (``_router``) for a rule.
+    actor: Any
+    group: AssignmentGroup
+    assignee: Any
+    #: The rule that chose the group; None when the creator chose it.
+    rule: RoutingRule | None = None
+
+
+def place_new_ticket(
     ticket: Ticket,
     *,
     actor: Any,
     group: AssignmentGroup | None,
     assignee: Any,
     items: Iterable[Any],
-) -> Ticket:
-    """Assign a ticket just created (inside its transaction): to the group
-    and assignee the caller chose — a member picked when the group assigns
-    automatically and nobody was named — or else by the rules. A ticket no
-    rule matches stays new, for the level-1 desk's "unassigned" queue."""
+) -> Placement | None:
+    """Where a ticket being recorded (unsaved, inside its creation's
+    transaction) goes: to the group and assignee the caller chose — a member
+    picked when the group assigns automatically and nobody was named — or
+    else by the rules. None: no rule matches, it stays new for the level-1
+    desk's "unassigned" queue."""
     if group is not None:
         if assignee is None:
             assignee = pick_assignee(group, establishment_id=ticket.establishment_id)
-        ticket = transition(
-            ticket, actor=actor, to=Status.ASSIGNED, assignment_group=group, assignee=assignee
-        )
-        notify_assignee(ticket, actor=actor)
-        return ticket
+        return Placement(actor, group, assignee)
     rule = route(ticket, items=items)
     if rule is None:
-        return ticket
-    return _assign_by_rule(ticket, rule, actor=_router(actor, ticket))
+        return None
+    group = rule.assignment_group
+    assignee = pick_assignee(group, establishment_id=ticket.establishment_id)
+    return Placement(_router(actor, ticket), group, assignee, rule)
+
+
+def record_placement(ticket: Ticket, placement: Placement, *, source: str) -> None:
+    """After the insert: the status change, the rule that chose the group
+    (``desk.routed``) and the assignee's notification, as a transition
+    followed by the routing would have written them."""
+    actor = placement.actor
+    record_event(
+        actor, "desk.status_changed", ticket, {"from": source, "to": ticket.status, "reason": ""}
+    )
+    if placement.rule is not None:
+        record_event(
+            actor,
+            "desk.routed",
+            ticket,
+            {
+                "rule": placement.rule.pk,
+                "name": placement.rule.name,
+                "group": placement.group.pk,
+                "assignee": placement.assignee.pk if placement.assignee else None,
+            },
+        )
+    notify_assignee(ticket, actor=actor)
 
 
 def reroute(ticket: Ticket, *, actor: Any, expected_version: int | None = None) -> Ticket:

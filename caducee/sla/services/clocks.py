@@ -66,7 +66,6 @@ from django.utils import timezone
 
 from caducee.cmdb.models import Contract, ContractCommitment
 from caducee.core import context
-from caducee.core.models import AuditEvent
 from caducee.core.services import audit
 from caducee.desk.models import SLA_PAUSED_STATUSES, Status, Ticket
 from caducee.sla.calendar import CalendarSpec
@@ -349,7 +348,10 @@ def sync_ticket(
     """Make the ticket's clocks agree with its current state (idempotent);
     returns them. Sets ``response_due``/``resolution_due`` on ``ticket`` too."""
     sync = _Sync(ticket=ticket, actor=actor, now=_now(now))
-    clocks = list(SlaClock.objects.filter(ticket=ticket).select_related("calendar"))
+    # A ticket just recorded has no clocks yet: nothing to read.
+    clocks = (
+        [] if created else list(SlaClock.objects.filter(ticket=ticket).select_related("calendar"))
+    )
     policy = match_policy(ticket)
     _sync_sla(sync, clocks, policy, created)
     _sync_ola(sync, clocks)
@@ -361,17 +363,11 @@ def sync_ticket(
 
 def _record(ticket: Ticket, actor: Any, events: list[tuple[str, dict[str, Any]]]) -> None:
     """The sync's events appended to the trail in one go: a ticket's creation
-    starts two clocks, and one append instead of two keeps that write cheap.
-    (``record_event`` appends one at a time; these are the same events.)"""
+    starts two clocks, and one append instead of two keeps that write cheap."""
     if not events:
         return
     with context.acting_as(actor):
-        audit._append(
-            [
-                audit._build(action=AuditEvent.Action.EVENT, event=name, instance=ticket, data=data)
-                for name, data in events
-            ]
-        )
+        audit.record_events((name, ticket, data) for name, data in events)
 
 
 def running_due(clocks: list[SlaClock], kind: str) -> dt.datetime | None:

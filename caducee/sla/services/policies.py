@@ -9,7 +9,8 @@ ticket in a group is the group's target for the ticket's priority, else the
 group's target without a priority.
 
 Matching is one query on the small policy table, filtered in SQL (plus one
-for the category's ancestors when the ticket has a category): it runs on
+for the category's ancestors when the ticket has a category and does not
+hold them: ``caducee.desk.services.categories.category_chain``): it runs on
 every ticket write, so it is kept cheap rather than cached — an in-process
 cache would go stale on the other web nodes the moment an administrator
 changes a policy, and a stale policy is a wrong deadline.
@@ -29,6 +30,7 @@ from django.db.models import Q
 
 from caducee.core.services import objects as object_services
 from caducee.desk.models import Category, Ticket
+from caducee.desk.services.categories import category_chain
 from caducee.sla.models import OperationalTarget, SlaPolicy
 
 
@@ -46,7 +48,7 @@ def category_lineage(category_id: int | None) -> list[int]:
 
 def matching_policies(ticket: Ticket):
     """The active policies whose conditions hold for ``ticket``, in order."""
-    lineage = category_lineage(ticket.category_id)
+    lineage = category_chain(ticket)
     return (
         SlaPolicy.objects.filter(is_active=True)
         .filter(Q(kind="") | Q(kind=ticket.kind))
