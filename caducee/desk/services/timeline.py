@@ -185,8 +185,17 @@ def event_text(event: AuditEvent, *, detailed: bool) -> tuple[str, str] | None:
     return "event", str(event.label)
 
 
+FIELD_ORDER = {
+    field.name: index
+    for index, field in enumerate([*Ticket._meta.fields, *Ticket._meta.many_to_many])
+}
+
+
 def update_text(changes: dict, *, drop_priority: bool) -> str | None:
-    names = [n for n in changes if n not in QUIET_FIELDS]
+    # In the model's order: PostgreSQL's jsonb does not keep the keys' order.
+    names = sorted(
+        (n for n in changes if n not in QUIET_FIELDS), key=lambda n: (FIELD_ORDER.get(n, 999), n)
+    )
     if drop_priority:
         names = [n for n in names if n != "priority"]
     if not names:

@@ -97,10 +97,14 @@ def _raise(pk: int, level: str, *, now: dt.datetime, actor: Any) -> bool:
         if ticket_id is None:
             return False
         ticket = (
-            Ticket.objects.select_for_update().select_related("assignment_group").get(pk=ticket_id)
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("assignment_group")
+            .get(pk=ticket_id)
         )
         clock = (
-            SlaClock.objects.select_for_update()
+            # Only the rows themselves: PostgreSQL cannot lock the nullable
+            # side of the outer joins that select_related makes.
+            SlaClock.objects.select_for_update(of=("self",))
             .select_related("policy", "assignment_group", "operational_target")
             .filter(
                 pk=pk,
