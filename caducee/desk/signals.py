@@ -17,3 +17,17 @@ from django.dispatch import Signal
 
 #: Sent with ``ticket``, ``actor``, ``created`` (bool).
 ticket_saved = Signal()
+
+#: Sent when the desk tells people about a ticket (issue "Channels" point 1),
+#: with ``ticket``, ``kind`` (a ``NotificationKind`` value), ``actor`` (the
+#: account that acted, ``None`` for the system), ``recipients`` (frozenset of
+#: the account ids the desk notifies about it — already without the actor
+#: and inactive accounts, before any preference), ``message`` (the in-app
+#: text, in the acting request's language; a channel renders its own text)
+#: and ``comment`` (the ``Comment`` for a reply or a mention, else ``None``).
+#: Requester-facing kinds (created, reply, resolved, closed) concern the
+#: ticket's requester even without an account: a channel that reaches people
+#: by address (e-mail) adds the requester's own address. Sent inside the
+#: write's transaction: receivers write their rows there and act after
+#: commit (``transaction.on_commit``), so a rolled-back write tells no one.
+ticket_event = Signal()

@@ -58,16 +58,22 @@ __all__ = [
 ]
 
 from caducee.desk.models.workspace import (
+    DEFAULT_PREFERENCES,
     Notification,
+    NotificationChannel,
     NotificationKind,
+    NotificationPreference,
     SavedFilter,
 )
 
 __all__ += [
+    "DEFAULT_PREFERENCES",
     "Attachment",
     "Comment",
     "Notification",
+    "NotificationChannel",
     "NotificationKind",
+    "NotificationPreference",
     "RoutingRule",
     "SavedFilter",
     "Visibility",

@@ -45,6 +45,20 @@ class Comment(AuditedModel):
         blank=True,
         related_name="ticket_comments",
     )
+    #: Who wrote it when that person has no account or wrote through a
+    #: channel rather than a session (an e-mail reply): the requester's reply
+    #: arrives with ``author`` empty and this set.
+    author_person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ticket_comments",
+    )
+    #: The channel a requester's words came through (``Channel`` values of the
+    #: ticket: portal, e-mail…); empty for what agents write in Caducée.
+    via = models.CharField(_("received by"), max_length=16, blank=True)
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
     )

@@ -52,6 +52,26 @@ class NotificationKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("SLA breached")
     ESCALATED = "escalated", _("Escalated")
     REPLY = "reply", _("New reply")
+    CREATED = "created", _("Ticket recorded")
+    RESOLVED = "resolved", _("Ticket resolved")
+    CLOSED = "closed", _("Ticket closed")
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", _("In the application")
+    EMAIL = "email", _("E-mail")
+
+
+#: What an account gets when it has not chosen (issue "Channels" point 1):
+#: everything in the application; by e-mail, what concerns them directly —
+#: their own tickets' news, a mention, an assignment, an SLA breach — but not
+#: every reply or warning on their group's tickets.
+DEFAULT_PREFERENCES: dict[tuple[str, str], bool] = {
+    **{(kind, NotificationChannel.IN_APP): True for kind in NotificationKind.values},
+    **{(kind, NotificationChannel.EMAIL): True for kind in NotificationKind.values},
+    (NotificationKind.SLA_WARNING, NotificationChannel.EMAIL): False,
+    (NotificationKind.ESCALATED, NotificationChannel.EMAIL): False,
+}
 
 
 class Notification(BaseModel):
@@ -83,3 +103,31 @@ class Notification(BaseModel):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotificationPreference(BaseModel):
+    """One account's choice for one event on one channel; absent rows take
+    ``DEFAULT_PREFERENCES``. Not audited: a personal setting, like a language."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user", "kind", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "channel"], name="desk_notifpref_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.channel}: {self.enabled}"

@@ -204,13 +204,15 @@ def _notify_comment(
         message=_("%(user)s mentioned you on %(number)s")
         % {"user": actor, "number": ticket.number},
         actor=actor,
+        comment=comment,
     )
     if not comment.is_public:
         return
     told = {u.pk for u in mentioned}
     recipients = [pk for pk in ticket.watchers.values_list("pk", flat=True) if pk not in told]
-    if ticket.assignee_id and ticket.assignee_id not in told:
-        recipients.append(ticket.assignee_id)
+    for pk in (ticket.assignee_id, ticket.requester.user_id if ticket.requester_id else None):
+        if pk and pk not in told:
+            recipients.append(pk)
     notify(
         recipients,
         ticket=ticket,
@@ -218,6 +220,7 @@ def _notify_comment(
         message=_("New reply from %(user)s on %(number)s")
         % {"user": actor, "number": ticket.number},
         actor=actor,
+        comment=comment,
     )
 
 

@@ -47,7 +47,7 @@ from caducee.desk.services.common import locked, record_event, record_m2m, refus
 from caducee.desk.services.groups import pick_assignee
 from caducee.desk.services.lifecycle import transition
 from caducee.desk.services.notifications import notify
-from caducee.desk.services.routing import notify_assignee, system_actor
+from caducee.desk.services.routing import system_actor
 
 __all__ = ["escalate_to_manager", "escalate_to_next_level", "system_actor"]
 
@@ -109,6 +109,7 @@ def escalate_to_next_level(
             assignment_group=target,
             assignee=assignee,
             reason=reason,
+            tell_group=False,
         )
         record_event(
             actor,
@@ -124,9 +125,7 @@ def escalate_to_next_level(
                 "reason": reason,
             },
         )
-        if assignee is not None:
-            notify_assignee(current, actor=actor)
-        else:
+        if assignee is None:  # an assignee was told by the transition
             notify(
                 target.members(),
                 ticket=current,

@@ -34,6 +34,7 @@ from caducee.desk.models import (
     REOPEN_STATUSES,
     WAITING_ON,
     AssignmentGroup,
+    NotificationKind,
     ResolutionCode,
     Status,
     Ticket,
@@ -46,6 +47,7 @@ from caducee.desk.services.common import (
     record_event,
     save,
 )
+from caducee.desk.services.notifications import notify
 
 
 def reopen_days() -> int:
@@ -87,6 +89,7 @@ def transition(
     resolution_code: str = "",
     resolution_notes: str | None = None,
     expected_version: int | None = None,
+    tell_group: bool = True,
 ) -> Ticket:
     """Move ``ticket`` to status ``to``: the one lifecycle function.
 
@@ -99,12 +102,19 @@ def transition(
     ``CADUCEE_DESK_REOPEN_DAYS`` of the resolution. A new group or assignee
     may travel with the move (changing the group drops an assignee not
     named again); the assignee must be a member of the group.
+
+    The people concerned are told (``notifications.notify``): a new
+    assignee, or the members of a new group left without one (unless
+    ``tell_group`` is false: the caller tells them itself, as an escalation
+    does with its reason), and the requester when the ticket is resolved or
+    closed.
     """
     if to not in Status.values:
         raise DomainError(_("Unknown status."), field="status")
     reason = (reason or "").strip()
     with transaction.atomic(), audit.batch():
         current = locked(ticket, actor=actor, expected_version=expected_version)
+        before = (current.assignee_id, current.assignment_group_id)
         source = apply_move(
             current,
             to=to,
@@ -122,7 +132,65 @@ def transition(
             current,
             {"from": source, "to": to, "reason": reason},
         )
+        tell(current, before=before, source=source, actor=actor, tell_group=tell_group)
     return current
+
+
+def tell(
+    ticket: Ticket,
+    *,
+    before: tuple[int | None, int | None],
+    source: str,
+    actor: Any,
+    tell_group: bool,
+) -> None:
+    """Notify who a move concerns (see ``transition``)."""
+    assignee_id, group_id = before
+    if ticket.assignee_id is not None and ticket.assignee_id != assignee_id:
+        notify(
+            [ticket.assignee_id],
+            ticket=ticket,
+            kind=NotificationKind.ASSIGNED,
+            message=_("%(number)s is assigned to you: %(title)s")
+            % {"number": ticket.number, "title": ticket.title},
+            actor=actor,
+        )
+    elif (
+        tell_group
+        and ticket.assignee_id is None
+        and ticket.assignment_group_id is not None
+        and ticket.assignment_group_id != group_id
+    ):
+        notify(
+            ticket.assignment_group.members(),
+            ticket=ticket,
+            kind=NotificationKind.ASSIGNED,
+            message=_("%(number)s is in the queue of %(group)s: %(title)s")
+            % {"number": ticket.number, "group": ticket.assignment_group, "title": ticket.title},
+            actor=actor,
+        )
+    if ticket.status == source or ticket.status not in REQUESTER_NEWS:
+        return
+    requester = ticket.requester
+    notify(
+        [requester.user_id] if requester is not None else [],
+        ticket=ticket,
+        kind=REQUESTER_NEWS[ticket.status],
+        message=(
+            _("%(number)s is resolved: %(title)s")
+            if ticket.status == Status.RESOLVED
+            else _("%(number)s is closed: %(title)s")
+        )
+        % {"number": ticket.number, "title": ticket.title},
+        actor=actor,
+    )
+
+
+#: The statuses a requester is told about, with the event's kind.
+REQUESTER_NEWS = {
+    Status.RESOLVED: NotificationKind.RESOLVED,
+    Status.CLOSED: NotificationKind.CLOSED,
+}
 
 
 def apply_move(

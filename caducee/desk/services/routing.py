@@ -220,7 +220,6 @@ def _assign_by_rule(ticket: Ticket, rule: RoutingRule, *, actor: Any, **extra: A
             "assignee": assignee.pk if assignee else None,
         },
     )
-    notify_assignee(ticket, actor=actor)
     return ticket
 
 

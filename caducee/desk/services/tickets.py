@@ -49,7 +49,7 @@ from caducee.core.services import audit
 from caducee.core.services import objects as object_services
 from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can
-from caducee.desk.models import Category, Status, Tag, Ticket, normalise_tag
+from caducee.desk.models import Category, NotificationKind, Status, Tag, Ticket, normalise_tag
 from caducee.desk.services.common import (
     announce,
     apply_assessment,
@@ -77,6 +77,7 @@ from caducee.desk.services.lifecycle import (
     wait,
 )
 from caducee.desk.services.links import link_tickets, unlink_tickets
+from caducee.desk.services.notifications import notify
 from caducee.desk.services.numbering import next_number
 from caducee.desk.services.priority import compute_priority
 from caducee.desk.services.routing import Placement, place_new_ticket, record_placement
@@ -291,7 +292,21 @@ def create_ticket(
                     ticket, before={**audit.snapshot(ticket), **recorded}, created=False
                 )
             record_placement(ticket, placement, source=Status.NEW)
+        _tell_recorded(ticket, actor=actor)
     return ticket
+
+
+def _tell_recorded(ticket: Ticket, *, actor: Any) -> None:
+    """The requester learns the ticket's number (by their preferences)."""
+    requester = ticket.requester
+    notify(
+        [requester.user_id] if requester is not None else [],
+        ticket=ticket,
+        kind=NotificationKind.CREATED,
+        message=_("Your request is recorded as %(number)s: %(title)s")
+        % {"number": ticket.number, "title": ticket.title},
+        actor=actor,
+    )
 
 
 #: What assigning a new ticket changes (see ``_assign_before_insert``).
