@@ -66,7 +66,10 @@ class AuditedMixin(models.Model):
         from caducee.core.services import audit
 
         using = kwargs.get("using") or self._state.db or "default"
-        with transaction.atomic(using=using):
+        # No savepoint of its own: the row and its audit event stand or fall
+        # together, and whoever catches a failed save to carry on (a service
+        # turning an IntegrityError into a message) opens its own savepoint.
+        with transaction.atomic(using=using, savepoint=False):
             creating = self._state.adding
             before = audit.snapshot_loaded(self) if not creating else None
             super().save(*args, **kwargs)

@@ -112,12 +112,15 @@ def create_object(
     actor: Any,
     m2m: dict[str, Any] | None = None,
     guaranteed: tuple[str, ...] = (),
+    savepoint: bool = True,
 ) -> M:
     """Insert ``instance``. ``guaranteed``: fields the caller guarantees
-    unique (not checked again before the insert)."""
+    unique (not checked again before the insert). ``savepoint=False``: the
+    caller's transaction fails whole on an error (it does not catch and
+    carry on), so the insert needs no savepoint of its own."""
     _check(actor, instance, "add")
     _validate(instance, guaranteed=guaranteed)
-    with context.acting_as(actor), transaction.atomic():
+    with context.acting_as(actor), transaction.atomic(savepoint=savepoint):
         try:
             instance.save()
         except IntegrityError as exc:
@@ -127,8 +130,11 @@ def create_object(
     return instance
 
 
-def update_object(instance: M, *, actor: Any, m2m: dict[str, Any] | None = None) -> M:
-    """Save changes already applied to ``instance`` (loaded from the database)."""
+def update_object(
+    instance: M, *, actor: Any, m2m: dict[str, Any] | None = None, savepoint: bool = True
+) -> M:
+    """Save changes already applied to ``instance`` (loaded from the database);
+    ``savepoint`` as for ``create_object``."""
     if instance.pk is not None:
         original = type(instance)._default_manager.filter(pk=instance.pk).first()
         if original is None:
@@ -136,7 +142,7 @@ def update_object(instance: M, *, actor: Any, m2m: dict[str, Any] | None = None)
         _check(actor, original, "change")  # may not move a record out of scope…
     _check(actor, instance, "change")  # …nor into a foreign one
     _validate(instance)
-    with context.acting_as(actor), transaction.atomic():
+    with context.acting_as(actor), transaction.atomic(savepoint=savepoint):
         try:
             instance.save()
         except IntegrityError as exc:

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -104,6 +104,14 @@ def _action_schema(body: Any, summary: str, **extra: Any):
     )
 
 
+def hold_empty(ticket: Ticket, names: list[str]) -> None:
+    """Record that ``ticket``'s many-to-many ``names`` are empty, as a
+    prefetch would, so that the serializer reads nothing for them."""
+    cache = ticket.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in names:
+        cache[name] = getattr(ticket, name).none()
+
+
 class TicketViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -134,13 +142,25 @@ class TicketViewSet(
             raise Http404
         return super().get_object()
 
-    def _answer(self, ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
-        """The ticket as it now is, read again with what the serializer shows."""
-        fresh = (
-            Ticket.objects.select_related(*LIST_RELATED)
-            .prefetch_related(*DETAIL_PREFETCH)
-            .get(pk=ticket.pk)
-        )
+    def _answer(
+        self, ticket: Ticket, code: int = status.HTTP_200_OK, *, in_hand: bool = False
+    ) -> Response:
+        """The ticket as it now is: read again with what the serializer shows
+        or, ``in_hand``, the instance the service returned (a creation: every
+        field and related record it shows was just written or read by the
+        service), with only its many-to-many lists read."""
+        if in_hand:
+            fresh = ticket
+            known = getattr(fresh, "_prefetched_objects_cache", {})
+            prefetch_related_objects(
+                [fresh], *(p for p in DETAIL_PREFETCH if p.prefetch_to not in known)
+            )
+        else:
+            fresh = (
+                Ticket.objects.select_related(*LIST_RELATED)
+                .prefetch_related(*DETAIL_PREFETCH)
+                .get(pk=ticket.pk)
+            )
         context = {**self.get_serializer_context(), s.ANSWER_ONLY: True}
         data = s.TicketSerializer(fresh, context=context).data
         response = with_etag(Response(data, status=code), fresh.version)
@@ -181,7 +201,11 @@ class TicketViewSet(
         ticket = services.create_ticket(
             Ticket(**data), actor=request.user, items=items, tags=tags, watchers=watchers
         )
-        return self._answer(ticket, status.HTTP_201_CREATED)
+        # Lists the request left empty are empty: not worth a query each.
+        hold_empty(
+            ticket, [name for name, given in (("tags", tags), ("watchers", watchers)) if not given]
+        )
+        return self._answer(ticket, status.HTTP_201_CREATED, in_hand=True)
 
     @extend_schema(
         request=s.TicketSerializer,

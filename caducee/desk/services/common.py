@@ -76,7 +76,8 @@ def refuse_final(ticket: Ticket) -> None:
 
 def save(ticket: Ticket, *, actor: Any) -> Ticket:
     ticket.version += 1
-    ticket = object_services.update_object(ticket, actor=actor)
+    # Always inside the calling service's transaction, which fails whole.
+    ticket = object_services.update_object(ticket, actor=actor, savepoint=False)
     announce(ticket, actor=actor, created=False)
     return ticket
 

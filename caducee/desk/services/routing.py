@@ -162,7 +162,7 @@ def route(ticket: Ticket, *, items: Iterable[Any] | None = None) -> RoutingRule 
     it, or None. ``items`` as for ``facts_of``."""
     rules = list(
         RoutingRule.objects.filter(is_active=True)
-        .select_related("assignment_group")
+        .select_related("assignment_group__team")
         .order_by("position", "pk")
     )
     if not rules:

@@ -97,7 +97,11 @@ class _Sync:
     actor: Any
     now: dt.datetime
     specs: dict[int, CalendarSpec] = field(default_factory=dict)
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: (event, clock, data): the clock's id is read when the events are
+    #: recorded, after the clocks started at a creation are inserted.
+    events: list[tuple[str, SlaClock, dict[str, Any]]] = field(default_factory=list)
+    #: A ticket just recorded: its new clocks are inserted together at the end.
+    deferred: list[SlaClock] | None = None
 
     def spec(self, calendar: BusinessCalendar) -> CalendarSpec:
         if calendar.pk not in self.specs:
@@ -105,7 +109,7 @@ class _Sync:
         return self.specs[calendar.pk]
 
     def event(self, name: str, clock: SlaClock, **data: Any) -> None:
-        self.events.append((name, {"clock": clock.pk, "kind": clock.kind, **data}))
+        self.events.append((name, clock, data))
 
 
 def _due(clock: SlaClock) -> str | None:
@@ -114,7 +118,10 @@ def _due(clock: SlaClock) -> str | None:
 
 def _start(sync: _Sync, clock: SlaClock, at: dt.datetime, *, paused: bool = False) -> None:
     clockwork.start(clock, sync.spec(clock.calendar), at, paused=paused)
-    clock.save()
+    if sync.deferred is not None:
+        sync.deferred.append(clock)
+    else:
+        clock.save()
     sync.event("sla.clock_started", clock, target=clock.target_minutes, due=_due(clock))
     if paused:
         sync.event("sla.clock_paused", clock)
@@ -347,7 +354,7 @@ def sync_ticket(
 ) -> list[SlaClock]:
     """Make the ticket's clocks agree with its current state (idempotent);
     returns them. Sets ``response_due``/``resolution_due`` on ``ticket`` too."""
-    sync = _Sync(ticket=ticket, actor=actor, now=_now(now))
+    sync = _Sync(ticket=ticket, actor=actor, now=_now(now), deferred=[] if created else None)
     # A ticket just recorded has no clocks yet: nothing to read.
     clocks = (
         [] if created else list(SlaClock.objects.filter(ticket=ticket).select_related("calendar"))
@@ -356,18 +363,23 @@ def sync_ticket(
     _sync_sla(sync, clocks, policy, created)
     _sync_ola(sync, clocks)
     _sync_vendor(sync, clocks, policy)
+    if sync.deferred:
+        SlaClock.objects.bulk_create(sync.deferred)
     _store_deadlines(ticket, clocks)
     _record(ticket, actor, sync.events)
     return clocks
 
 
-def _record(ticket: Ticket, actor: Any, events: list[tuple[str, dict[str, Any]]]) -> None:
+def _record(ticket: Ticket, actor: Any, events: list[tuple[str, SlaClock, dict[str, Any]]]) -> None:
     """The sync's events appended to the trail in one go: a ticket's creation
     starts two clocks, and one append instead of two keeps that write cheap."""
     if not events:
         return
     with context.acting_as(actor):
-        audit.record_events((name, ticket, data) for name, data in events)
+        audit.record_events(
+            (name, ticket, {"clock": clock.pk, "kind": clock.kind, **data})
+            for name, clock, data in events
+        )
 
 
 def running_due(clocks: list[SlaClock], kind: str) -> dt.datetime | None:
