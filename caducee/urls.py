@@ -12,6 +12,7 @@ api_patterns = [
     path("cmdb/", include("caducee.cmdb.api.urls")),
     path("sla/", include("caducee.sla.api.urls")),
     path("desk/", include("caducee.desk.api.urls")),
+    path("portal/", include("caducee.portal.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -28,5 +29,8 @@ urlpatterns = [
     path("cmdb/", include("caducee.cmdb.urls")),
     path("sla/", include("caducee.sla.urls")),
     path("desk/", include("caducee.desk.urls")),
+    path("inbound/", include("caducee.inbound.urls")),
+    path("notify/", include("caducee.notify.urls")),
+    path("portal/", include("caducee.portal.urls")),
     path("api/", include(api_patterns)),
 ]

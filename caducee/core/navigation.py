@@ -37,6 +37,19 @@ def _all_groups() -> list[MenuGroup]:
     return sorted(groups, key=lambda g: g.order)
 
 
+def landing_for(user) -> str | None:
+    """Where ``user`` lands after signing in (no ``next``): the first app whose
+    ``navigation.landing(user)`` names a page (e.g. the portal for staff who
+    only ask for help), else None."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("caducee.") and module_has_submodule(config.module, "navigation"):
+            hook = getattr(import_module(f"{config.name}.navigation"), "landing", None)
+            target = hook(user) if hook is not None else None
+            if target:
+                return target
+    return None
+
+
 def menu_for(user) -> list[dict]:
     menu = []
     for group in _all_groups():

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "caducee.cmdb",
     "caducee.sla",
     "caducee.desk",
+    "caducee.portal",
+    "caducee.notify",
+    "caducee.inbound",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +263,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caducee@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Absolute base of the links in notification e-mails (no request to read it from).
+CADUCEE_BASE_URL = env_str("CADUCEE_BASE_URL", "http://localhost:8000").rstrip("/")
+# The right-hand side of our Message-IDs, so replies name their ticket.
+CADUCEE_MAIL_DOMAIN = env_str("CADUCEE_MAIL_DOMAIN", "caducee.localhost")
+# A notification e-mail refused this many times is failed (shown in the outbox).
+CADUCEE_MAIL_MAX_ATTEMPTS = env_int("CADUCEE_MAIL_MAX_ATTEMPTS", 6)
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -357,6 +367,14 @@ CADUCEE_ATTACHMENT_TYPES = env_list(
     ],
 )
 CADUCEE_METRICS_TOKEN = env_str("CADUCEE_METRICS_TOKEN")
+# Incoming e-mail (caducee.inbound): the key mailbox passwords are encrypted
+# with (else derived from SECRET_KEY), the largest message read, and a sender
+# who writes more than LOOP_LIMIT messages in LOOP_MINUTES is taken for a loop.
+CADUCEE_SECRETS_KEY = env_str("CADUCEE_SECRETS_KEY")
+CADUCEE_INBOUND_MAX_BYTES = env_int("CADUCEE_INBOUND_MAX_MB", 32) * 1024 * 1024
+CADUCEE_INBOUND_LOOP_LIMIT = env_int("CADUCEE_INBOUND_LOOP_LIMIT", 20)
+CADUCEE_INBOUND_LOOP_MINUTES = env_int("CADUCEE_INBOUND_LOOP_MINUTES", 10)
+CADUCEE_INBOUND_TIMEOUT = env_int("CADUCEE_INBOUND_TIMEOUT", 30)
 CADUCEE_BACKUP_DIR = Path(env_str("CADUCEE_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 if TESTING:

@@ -39,7 +39,7 @@ def parse(markup: str) -> ET.Element:
 
 
 def svg_of(html: str) -> ET.Element:
-    match = re.search(r"<svg.*?</svg>", html, re.S)
+    match = re.search(r'<svg[^>]*class="impact-svg".*?</svg>', html, re.S)
     assert match, "no graph on the page"
     return parse(match.group(0))
 
@@ -121,7 +121,7 @@ def test_the_out_of_service_checkbox_adds_what_is_already_down(client, cmdb, adm
 
 def test_an_isolated_item_says_so_and_draws_no_graph(client, cmdb, agent_a):
     html = impact_page(client, agent_a, cmdb.phone).content.decode()
-    assert "<svg" not in html
+    assert 'class="impact-svg"' not in html
     assert "No other item depends on this one." in html
     assert "This item depends on nothing recorded." in html
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 
 from caducee.core import roles
 from caducee.core.testing.services import require
+from caducee.core.testing.smtp import smtp_server  # noqa: F401 - registered for every app
 
 
 @dataclass

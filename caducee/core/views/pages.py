@@ -23,6 +23,16 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Without a ``next``, an app may choose where the account lands
+        (``core.navigation.landing_for``: the portal for requesters)."""
+        from django.urls import reverse
+
+        from caducee.core.navigation import landing_for
+
+        landing = landing_for(self.request.user)
+        return reverse(landing) if landing else super().get_default_redirect_url()
+
 
 @login_required
 def home(request):

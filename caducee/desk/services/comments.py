@@ -240,8 +240,10 @@ def add_comment(
     time_spent: int = 0,
     files: Iterable[Any] = (),
     expected_version: int | None = None,
+    via: str = "",
 ) -> Comment:
     """Write a public reply or an internal note on ``ticket`` (with files).
+    ``via``: the channel a requester wrote through (the portal), if any.
 
     ``visibility`` left out is an internal note for those who work the
     ticket, a public reply for a requester."""
@@ -259,7 +261,12 @@ def add_comment(
         mentioned = resolve_mentions(text, current)
         comment = save_audited(
             Comment(
-                ticket=current, author=actor, visibility=visibility, body=text, time_spent=minutes
+                ticket=current,
+                author=actor,
+                visibility=visibility,
+                body=text,
+                time_spent=minutes,
+                via=via if role != "agent" else "",
             ),
             actor=actor,
             m2m={"mentions": mentioned},

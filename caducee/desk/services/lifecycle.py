@@ -234,10 +234,11 @@ def apply_move(
     if current.assignment_group_id != previous[0] and current.assignment_group:
         current.support_level = current.assignment_group.level
 
-    if source == Status.RESOLVED and to in REOPEN_STATUSES:
+    if source in (Status.RESOLVED, Status.CLOSED) and to in REOPEN_STATUSES:
         _check_reopen(current, reason=reason, now=now)
         current.reopened_count += 1
         current.resolved_at = None
+        current.closed_at = None
         current.resolution_code = ""
     if to == Status.ASSIGNED and not current.assignment_group_id:
         raise DomainError(_("Choose the group to assign the ticket to."), field="assignment_group")

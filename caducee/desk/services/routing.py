@@ -81,16 +81,31 @@ __all__ = [
 #: The account automatic actions run as (routing for requesters, tasks).
 SYSTEM_USERNAME = "caducee-system"
 #: What the system account may do: read and move tickets, nothing else.
-SYSTEM_PERMISSIONS = (("desk", "view_ticket"), ("desk", "change_ticket"))
+#: What the system account may do: route, escalate and time tickets, and
+#: record what arrives by a channel (a ticket from an e-mail, its link to
+#: an older one, a sender not yet known as a Person).
+SYSTEM_PERMISSIONS = (
+    ("desk", "view_ticket"),
+    ("desk", "change_ticket"),
+    ("desk", "add_ticket"),
+    ("desk", "add_ticketlink"),
+    ("org", "add_person"),
+)
 
 
 def system_actor() -> Any:
-    """The system account: active, whole GHT, no password, allowed only to
-    read and change tickets. Created on first use; re-enabled if someone
-    disabled it, since periodic tasks depend on it."""
+    """The system account: active, whole GHT, no password, allowed only what
+    ``SYSTEM_PERMISSIONS`` lists. Created on first use; re-enabled if someone
+    disabled it, and given a permission added since by an upgrade, since
+    periodic tasks and channels depend on it."""
     users = get_user_model()
     user = users.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is not None and user.is_active and user.all_establishments:
+    if (
+        user is not None
+        and user.is_active
+        and user.all_establishments
+        and user.has_perms([f"{app}.{codename}" for app, codename in SYSTEM_PERMISSIONS])
+    ):
         return user
     with context.acting_as(None, source="system"), transaction.atomic():
         if user is None:

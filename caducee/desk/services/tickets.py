@@ -279,9 +279,7 @@ def create_ticket(
             ticket, actor=actor, group=group, assignee=assignee, items=found
         )
         recorded = _assign_before_insert(ticket, placement) if placement else None
-        object_services.create_object(
-            ticket, actor=actor, guaranteed=("number",), savepoint=False
-        )
+        object_services.create_object(ticket, actor=actor, guaranteed=("number",), savepoint=False)
         _add_related(actor, ticket, "configuration_items", found)
         if tag_names:
             _add_related(actor, ticket, "tags", _tags(actor, tag_names))

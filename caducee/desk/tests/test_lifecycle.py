@@ -1,7 +1,8 @@
 """The lifecycle: every move of the status × status grid is either allowed
 by ``TRANSITIONS`` and audited with its from/to, or refused with a message
 naming both statuses and nothing changed; reopening is bound by the delay;
-closed and cancelled are final; each destination has its guards."""
+closed and cancelled are final (a closed ticket may only be reopened within
+the delay); each destination has its guards."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from django.utils import timezone
 
 from caducee.core.models import AuditEvent
 from caducee.core.services.errors import Conflict, DomainError
-from caducee.desk.models import TRANSITIONS, ResolutionCode, Status, Ticket, TicketKind
+from caducee.desk.models import (
+    REOPEN_STATUSES,
+    TRANSITIONS,
+    ResolutionCode,
+    Status,
+    Ticket,
+    TicketKind,
+)
 from caducee.desk.services.tickets import (
     assign,
     cancel,
@@ -43,8 +51,10 @@ def put_in(ticket: Ticket, status: str, *, unassigned: bool = False) -> Ticket:
     """Arrange a ticket in ``status`` (test set-up only: the product moves
     tickets through ``transition``)."""
     fields = {"status": status}
-    if status == Status.RESOLVED:
+    if status in (Status.RESOLVED, Status.CLOSED):
         fields.update(resolved_at=timezone.now(), resolution_code=ResolutionCode.FIXED)
+    if status == Status.CLOSED:
+        fields.update(closed_at=timezone.now())
     if unassigned:
         fields.update(assignment_group=None, assignee=None)
     Ticket.objects.filter(pk=ticket.pk).update(**fields)
@@ -66,7 +76,8 @@ def arguments_for(to: str) -> dict:
 
 def test_the_grid_covers_every_status_pair():
     assert len(GRID) == len(Status.values) ** 2 == len(ALLOWED) + len(REFUSED)
-    assert TRANSITIONS[Status.CLOSED] == TRANSITIONS[Status.CANCELLED] == frozenset()
+    assert TRANSITIONS[Status.CANCELLED] == frozenset()
+    assert TRANSITIONS[Status.CLOSED] == REOPEN_STATUSES
     assert set(TRANSITIONS) == set(Status.values)
 
 
@@ -197,9 +208,19 @@ def test_reopen_needs_a_reason(worked, desk):
     assert exc.value.field == "reason"
 
 
+def test_a_closed_ticket_reopens_within_the_delay(worked, desk):
+    ticket = put_in(worked, Status.CLOSED)
+    ticket = reopen(ticket, actor=desk.agent, reason="La panne est revenue")
+    assert (ticket.status, ticket.assignee) == (Status.IN_PROGRESS, desk.agent)
+    assert (ticket.closed_at, ticket.resolved_at, ticket.reopened_count) == (None, None, 1)
+
+
 @pytest.mark.parametrize("final", [Status.CLOSED, Status.CANCELLED])
 def test_closed_and_cancelled_are_final(worked, desk, final):
     ticket = put_in(worked, final)
+    # Past the delay, a closed ticket is as final as a cancelled one.
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - dt.timedelta(days=8))
+    ticket = Ticket.objects.get(pk=ticket.pk)
     for move in (
         lambda: reopen(ticket, actor=desk.agent, reason="Encore"),
         lambda: transition(ticket, actor=desk.agent, to=Status.IN_PROGRESS),

@@ -54,7 +54,9 @@ def test_a_ticket_goes_through_its_whole_life(api, desk, new_ticket):
     ok(post(api, ticket, "reopen", {"reason": "Toujours en panne"}), "in_progress")
     ok(post(api, ticket, "transition", {"to": "resolved", "resolution_code": "workaround"}))
     body = ok(post(api, ticket, "close"), "closed")
-    assert body["allowed_transitions"] == [] and body["version"] == 9
+    # Closed: only a reopening within the delay remains.
+    assert body["allowed_transitions"] == ["assigned", "in_progress", "new"]
+    assert body["version"] == 9
     history = api.get(url(ticket, "history")).json()["results"]
     moves = [e["data"]["to"] for e in history if e["event"] == "desk.status_changed"]
     assert moves == [

@@ -1,0 +1,3 @@
+from caducee.portal.models.satisfaction import SCORE_MAX, SCORE_MIN, Satisfaction
+
+__all__ = ["SCORE_MAX", "SCORE_MIN", "Satisfaction"]
