@@ -13,7 +13,10 @@ Never the actor (someone does not need mail about what they just did; nor
 the requester about the reply they sent by e-mail, recorded by the system),
 never one address twice (an account and its person are one human), never
 an internal note to a requester (a ``reply`` is mailed only for a public
-comment). Each recipient reads in their own language: the account's
+comment). One exception: the acknowledgement of a new ticket reaches its
+requester even when they recorded it themselves (in the portal, or by an
+e-mail matched to their account): it carries the number to quote. Each
+recipient reads in their own language: the account's
 ``language``, else the installation's default (French).
 """
 
@@ -92,7 +95,8 @@ def email_recipients(
         return []
     actor_id = getattr(actor, "pk", None)
     actor_address = (getattr(actor, "email", "") or "").strip().lower()
-    taken: set[str] = {actor_address} if actor_address else set()
+    acknowledgement = kind == NotificationKind.CREATED
+    taken: set[str] = {actor_address} if actor_address and not acknowledgement else set()
     users_told: set[int] = set()
     found: list[Recipient] = []
 
@@ -126,7 +130,9 @@ def email_recipients(
         )
     )
     if kind in REQUESTER_KINDS and requester is not None and not wrote_it:
-        recipient = _requester_recipient(requester, kind=kind, actor_id=actor_id)
+        recipient = _requester_recipient(
+            requester, kind=kind, actor_id=None if acknowledgement else actor_id
+        )
         if (
             recipient is not None
             and recipient.address.lower() not in taken

@@ -50,6 +50,16 @@ def test_the_requester_without_account_gets_the_number_in_french(
     assert len(smtp_server.messages) == 1
 
 
+def test_a_requester_who_records_her_own_ticket_still_gets_its_number(
+    smtp_server, new_ticket, addressed, claire, committed
+):
+    with committed():
+        ticket = new_ticket(actor=claire, title="Imprimante du poste de soins")
+    [message] = smtp_server.to(CLAIRE)
+    assert ticket.number in message["Subject"]
+    assert len(smtp_server.messages) == 1
+
+
 def test_the_requester_with_an_account_reads_her_language(
     smtp_server, new_ticket, addressed, claire, committed
 ):
