@@ -147,14 +147,7 @@ def tell(
     """Notify who a move concerns (see ``transition``)."""
     assignee_id, group_id = before
     if ticket.assignee_id is not None and ticket.assignee_id != assignee_id:
-        notify(
-            [ticket.assignee_id],
-            ticket=ticket,
-            kind=NotificationKind.ASSIGNED,
-            message=_("%(number)s is assigned to you: %(title)s")
-            % {"number": ticket.number, "title": ticket.title},
-            actor=actor,
-        )
+        notify_assignee(ticket, actor=actor)
     elif (
         tell_group
         and ticket.assignee_id is None
@@ -181,6 +174,20 @@ def tell(
             if ticket.status == Status.RESOLVED
             else _("%(number)s is closed: %(title)s")
         )
+        % {"number": ticket.number, "title": ticket.title},
+        actor=actor,
+    )
+
+
+def notify_assignee(ticket: Ticket, *, actor: Any) -> None:
+    """Tell the assignee the ticket is theirs (not when they gave it to themselves)."""
+    if ticket.assignee_id is None:
+        return
+    notify(
+        [ticket.assignee_id],
+        ticket=ticket,
+        kind=NotificationKind.ASSIGNED,
+        message=_("%(number)s is assigned to you: %(title)s")
         % {"number": ticket.number, "title": ticket.title},
         actor=actor,
     )

@@ -50,7 +50,6 @@ from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can, establishment_allowed, may_write
 from caducee.desk.models import (
     AssignmentGroup,
-    NotificationKind,
     RoutingRule,
     Status,
     Ticket,
@@ -58,8 +57,7 @@ from caducee.desk.models import (
 from caducee.desk.services.categories import category_chain
 from caducee.desk.services.common import locked, record_event, refuse_final
 from caducee.desk.services.groups import pick_assignee
-from caducee.desk.services.lifecycle import transition
-from caducee.desk.services.notifications import notify
+from caducee.desk.services.lifecycle import notify_assignee, transition
 
 __all__ = [
     "SYSTEM_USERNAME",
@@ -197,20 +195,6 @@ def _router(actor: Any, ticket: Ticket) -> Any:
     if can(actor, Ticket, "change") and establishment_allowed(actor, ticket.establishment_id):
         return actor
     return system_actor()
-
-
-def notify_assignee(ticket: Ticket, *, actor: Any) -> None:
-    """Tell the assignee the ticket is theirs (not when they gave it to themselves)."""
-    if ticket.assignee_id is None:
-        return
-    notify(
-        [ticket.assignee_id],
-        ticket=ticket,
-        kind=NotificationKind.ASSIGNED,
-        message=_("%(number)s is assigned to you: %(title)s")
-        % {"number": ticket.number, "title": ticket.title},
-        actor=actor,
-    )
 
 
 def _assign_by_rule(ticket: Ticket, rule: RoutingRule, *, actor: Any, **extra: Any) -> Ticket:
