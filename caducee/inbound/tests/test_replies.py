@@ -112,6 +112,17 @@ def test_a_reply_to_a_resolved_ticket_reopens_it(mailbox, ticket, desk):
     assert Comment.objects.get(ticket=ticket).body == "Non, toujours en panne."
 
 
+def test_a_reply_to_a_closed_ticket_within_the_delay_reopens_it(mailbox, ticket, desk):
+    lifecycle.resolve(ticket, actor=desk.agent, code="fixed")
+    lifecycle.close(Ticket.objects.get(pk=ticket.pk), actor=desk.agent)
+    mailbox.account.append(reply_to(ticket, body="Ça recommence ce matin."))
+    row = only(poll(mailbox))
+    assert row.outcome == Outcome.REOPENED
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS and ticket.closed_at is None
+    assert Comment.objects.get(ticket=ticket).body == "Ça recommence ce matin."
+
+
 def test_a_reply_after_the_delay_opens_a_new_linked_ticket(mailbox, ticket, desk, ght):
     lifecycle.resolve(ticket, actor=desk.agent, code="fixed")
     Ticket.objects.filter(pk=ticket.pk).update(
