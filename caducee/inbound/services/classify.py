@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from django.utils.translation import gettext as _
+
 from caducee.desk.services.reply_tokens import ticket_from_message_ids
 from caducee.inbound.models import Outcome
 from caducee.inbound.services.parsing import SUBJECT_PREFIX, ParsedMessage
@@ -54,11 +56,15 @@ class Verdict:
 
 def _loop(message: ParsedMessage, own_addresses: Iterable[str]) -> Verdict | None:
     if message.header(OWN_HEADER):
-        return Verdict(Outcome.LOOP, f"{OWN_HEADER} header: our own mail came back")
+        return Verdict(
+            Outcome.LOOP, _("%(header)s header: our own mail came back") % {"header": OWN_HEADER}
+        )
     if message.message_id and ticket_from_message_ids([message.message_id]) is not None:
-        return Verdict(Outcome.LOOP, "our own Message-ID: our own mail came back")
+        return Verdict(Outcome.LOOP, _("our own Message-ID: our own mail came back"))
     if message.sender in {a.strip().lower() for a in own_addresses if a}:
-        return Verdict(Outcome.LOOP, f"sent by our own address {message.sender}")
+        return Verdict(
+            Outcome.LOOP, _("sent by our own address %(sender)s") % {"sender": message.sender}
+        )
     return None
 
 
@@ -66,12 +72,12 @@ def _bounce(message: ParsedMessage) -> Verdict | None:
     content_type = message.message.get_content_type()
     report_type = (message.message.get_param("report-type") or "").lower()
     if content_type == "multipart/report" and report_type == "delivery-status":
-        return Verdict(Outcome.BOUNCE, "delivery status notification")
+        return Verdict(Outcome.BOUNCE, _("delivery status notification"))
     return_path = message.header("Return-Path")
     if "Return-Path" in message.message and parseaddr(return_path)[1] == "":
-        return Verdict(Outcome.BOUNCE, "empty Return-Path (null sender)")
+        return Verdict(Outcome.BOUNCE, _("empty Return-Path (null sender)"))
     if message.sender.split("@", 1)[0] in DAEMONS:
-        return Verdict(Outcome.BOUNCE, f"sent by {message.sender}")
+        return Verdict(Outcome.BOUNCE, _("sent by %(sender)s") % {"sender": message.sender})
     return None
 
 
@@ -81,16 +87,16 @@ def _auto_reply(message: ParsedMessage) -> Verdict | None:
         return Verdict(Outcome.AUTO_REPLY, f"Auto-Submitted: {auto}")
     for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
         if name in message.message:
-            return Verdict(Outcome.AUTO_REPLY, f"{name} header")
+            return Verdict(Outcome.AUTO_REPLY, _("%(header)s header") % {"header": name})
     precedence = message.header("Precedence").lower()
     if precedence in BULK_PRECEDENCE:
         return Verdict(Outcome.AUTO_REPLY, f"Precedence: {precedence}")
     report_type = (message.message.get_param("report-type") or "").lower()
     if report_type == "disposition-notification":
-        return Verdict(Outcome.AUTO_REPLY, "read receipt")
+        return Verdict(Outcome.AUTO_REPLY, _("read receipt"))
     subject = SUBJECT_PREFIX.sub("", message.subject or "")
     if OUT_OF_OFFICE.match(subject):
-        return Verdict(Outcome.AUTO_REPLY, "out-of-office subject")
+        return Verdict(Outcome.AUTO_REPLY, _("out-of-office subject"))
     return None
 
 

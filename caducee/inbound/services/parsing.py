@@ -29,6 +29,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caducee.desk.services.reply_tokens import TAG_PATTERN
 from caducee.inbound.services.html_text import html_to_text
@@ -144,20 +145,20 @@ def _message_ids(value: str) -> list[str]:
 def parse(raw: bytes) -> ParsedMessage:
     """Read ``raw``; ``MalformedMessage`` when it is no mail from anyone."""
     if not raw or not raw.strip():
-        raise MalformedMessage("empty message")
+        raise MalformedMessage(_("empty message"))
     try:
         message = email.message_from_bytes(raw, policy=policy.default)
     except Exception as exc:
-        raise MalformedMessage(f"unreadable message: {exc}") from exc
+        raise MalformedMessage(_("unreadable message: %(error)s") % {"error": exc}) from exc
     if not message.keys():
-        raise MalformedMessage("no header")
+        raise MalformedMessage(_("no header"))
     try:
         raw_from = str(message.get("From", ""))
     except Exception as exc:
-        raise MalformedMessage(f"unreadable From header: {exc}") from exc
+        raise MalformedMessage(_("unreadable From header: %(error)s") % {"error": exc}) from exc
     addresses = [(name, addr) for name, addr in getaddresses([raw_from]) if "@" in addr]
     if not addresses:
-        raise MalformedMessage("no sender address")
+        raise MalformedMessage(_("no sender address"))
     name, address = addresses[0]
     try:
         date = parsedate_to_datetime(_header(message, "Date"))
@@ -169,7 +170,7 @@ def parse(raw: bytes) -> ParsedMessage:
         text = _body(message)
         files = _files(message)
     except Exception as exc:
-        raise MalformedMessage(f"unreadable body: {exc}") from exc
+        raise MalformedMessage(_("unreadable body: %(error)s") % {"error": exc}) from exc
     return ParsedMessage(
         message=message,
         sender=address.strip().lower(),

@@ -75,7 +75,9 @@ def too_many(sender: str) -> Verdict | None:
     count = InboundMessage.objects.filter(sender=sender, created_at__gte=since).count()
     if sender and count > limit:
         return Verdict(
-            Outcome.LOOP, f"{count} messages from {sender} in {minutes} minutes (limit {limit})"
+            Outcome.LOOP,
+            _("%(count)d messages from %(sender)s in %(minutes)d minutes (limit %(limit)d)")
+            % {"count": count, "sender": sender, "minutes": minutes, "limit": limit},
         )
     return None
 
@@ -151,7 +153,7 @@ def new_ticket(row: InboundMessage, parsed: ParsedMessage, *, releasing: bool = 
     person = senders.find_person(parsed.sender, mailbox.establishment_id)
     if person is None:
         if mailbox.unknown_senders == UnknownSenders.HOLD and not releasing:
-            row.outcome, row.reason = Outcome.HELD, "unknown sender"
+            row.outcome, row.reason = Outcome.HELD, _("unknown sender")
             _event("inbound.message_held", row)
             return
         person = senders.create_person(parsed, mailbox.establishment)

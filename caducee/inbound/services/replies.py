@@ -66,7 +66,10 @@ def reply(row: InboundMessage, parsed: ParsedMessage, ticket: Ticket) -> None:
     person = replying_person(ticket, parsed.sender)
     if person is None:
         row.outcome = Outcome.HELD
-        row.reason = f"{parsed.sender} is neither the requester nor a watcher of {ticket.number}"
+        row.reason = _("%(sender)s is neither the requester nor a watcher of %(number)s") % {
+            "sender": parsed.sender,
+            "number": ticket.number,
+        }
         row.person = senders.find_person(parsed.sender, ticket.establishment_id)
         _event("inbound.message_held", row, {"ticket": ticket.pk})
         return
