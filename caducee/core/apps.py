@@ -10,5 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from caducee.core import signals  # noqa: F401
         from caducee.core.roles import connect_role_sync
+        from caducee.core.services import access
 
         connect_role_sync()
+        access.watch()

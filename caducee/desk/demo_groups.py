@@ -37,7 +37,7 @@ from django.utils.text import slugify
 from caducee.cmdb.models import Supplier
 from caducee.core import roles
 from caducee.core.demo import DEMO_PASSWORD
-from caducee.core.services import audit
+from caducee.core.services import access, audit
 from caducee.core.services.objects import create_object
 from caducee.core.services.scoping import establishment_allowed
 from caducee.desk import demo_data as data
@@ -252,6 +252,7 @@ def _accounts(teams: dict[str, Team], specs: dict[str, data.GroupSpec]) -> dict[
         ],
         batch_size=2000,
     )
+    access.invalidate()  # accounts, roles and establishments written past the signals
     for pid, user in created.items():
         people[pid].user = user
     Person.objects.bulk_update([people[pid] for pid in created], ["user"], batch_size=1000)

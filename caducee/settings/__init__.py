@@ -155,7 +155,9 @@ else:
 # --- Authentication and security ------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, permissions read from the picture kept per
+    # process (caducee.core.services.access) rather than queried per request.
+    "caducee.core.services.access.KeptModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

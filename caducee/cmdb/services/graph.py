@@ -9,7 +9,8 @@ and each active care unit's clinical criticality and active staff — is read
 in four queries and kept per process. At the GHT scale (25,000 items,
 100,000 relations, 20,000 people) that is a few megabytes.
 
-Freshness, across processes (web nodes and task workers): the graph is tagged
+Freshness, across processes (web nodes and task workers), is
+``caducee.core.services.snapshots``'s: the graph is tagged
 with a version token read from the Django cache (Redis in production, files
 in the embedded setup) *before* it is loaded; every call compares the cached
 token with the graph's — one cheap read. ``invalidate_graph()`` publishes a
@@ -31,25 +32,19 @@ person's care units change. Code that writes with ``bulk_create``,
 
 from __future__ import annotations
 
-import threading
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from caducee.cmdb.models import DOWN_STATUSES, PROPAGATES, ConfigurationItem, Relation, RelationKind
+from caducee.core.services.snapshots import Snapshot
 from caducee.org.models import CareUnit, Person
 
 VERSION_KEY = "cmdb:impact-graph:version"
-#: Attribute set on a database connection: the on-commit hook list in which
-#: this module registered its publication (see ``_pending``).
-_MARK = "_cmdb_graph_pending_hooks"
 
 
 class ItemNode(NamedTuple):
@@ -154,42 +149,18 @@ def _frozen(adjacency: dict[int, list[int]]) -> dict[int, tuple[int, ...]]:
 
 # --- Versioning and the per-process cache ----------------------------------
 
-_lock = threading.Lock()
-_current: ImpactGraph | None = None
+
+def _load_current() -> ImpactGraph:
+    graph = load_graph(timezone.localdate())
+    graph.token = _snapshot.token()
+    return graph
 
 
-def _publish() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def _shared_token() -> str:
-    token = cache.get(VERSION_KEY)
-    if token is None:
-        # First use, or the entry was evicted: agree on a new token. A cache
-        # that keeps nothing (dummy) gives a fresh token each time: always
-        # reload, never stale.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(VERSION_KEY) or uuid.uuid4().hex
-    return token
-
-
-def _pending(connection) -> bool:
-    """Whether the open transaction changed the graph (not yet committed).
-
-    Django replaces ``run_on_commit`` by a new list on commit, on rollback
-    and when a savepoint is rolled back, so remembering the list in which our
-    hook was registered tells whether it is still waiting.
-    """
-    if not connection.in_atomic_block:
-        return False
-    hooks = connection.run_on_commit
-    if getattr(connection, _MARK, None) is hooks:
-        return True
-    # A savepoint rollback rebuilt the list, keeping hooks from outside it.
-    if any(entry[1] is _publish for entry in hooks):
-        setattr(connection, _MARK, hooks)
-        return True
-    return False
+#: The graph kept per process (``caducee.core.services.snapshots``), reloaded
+#: when the shared token or the day (people's activity dates) changed.
+_snapshot: Snapshot[ImpactGraph] = Snapshot(
+    "cmdb-impact-graph", _load_current, key=VERSION_KEY, extra=lambda: timezone.localdate()
+)
 
 
 def invalidate_graph(using: str | None = None) -> None:
@@ -198,43 +169,17 @@ def invalidate_graph(using: str | None = None) -> None:
     Cheap and idempotent within a transaction: call it after any write that
     bypasses model signals (bulk creation, ``update()``, raw SQL).
     """
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        _publish()
-        return
-    if _pending(connection):
-        return
-    connection.on_commit(_publish)
-    setattr(connection, _MARK, connection.run_on_commit)
+    _snapshot.invalidate(using)
 
 
 def get_graph() -> ImpactGraph:
     """The current graph: cached per process, reloaded when the shared token
-    or the day (people's activity dates) changed."""
-    global _current
-    connection = transaction.get_connection()
-    if _pending(connection):
-        return load_graph()  # sees this transaction's own changes; kept by no one
-    day = timezone.localdate()
-    token = _shared_token()
-    graph = _current
-    if graph is not None and graph.token == token and graph.day == day:
-        return graph
-    with _lock:
-        graph = _current
-        if graph is not None and graph.token == token and graph.day == day:
-            return graph
-        # The token was read before loading: a change committed meanwhile
-        # publishes a newer token, so this graph is replaced at the next call.
-        graph = load_graph(day)
-        graph.token = token
-        _current = graph
-    return graph
+    or the day changed; inside a transaction that changed it, a private
+    graph that sees the change and is kept by no one."""
+    return _snapshot.get()
 
 
 def drop_local_graph() -> None:
     """Forget this process's graph (the next call reloads it); for benchmarks
     that time a cold load."""
-    global _current
-    with _lock:
-        _current = None
+    _snapshot.drop_local()

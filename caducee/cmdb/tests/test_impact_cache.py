@@ -99,7 +99,7 @@ def test_a_rolled_back_savepoint_keeps_the_outer_change_pending(cmdb, admin_user
             change_status(cmdb.core, actor=admin_user, status=LifecycleStatus.OUT_OF_SERVICE)
             transaction.set_rollback(True)
         # The outer change is still uncommitted: still read privately.
-        assert graph_module._pending(transaction.get_connection())
+        assert graph_module._snapshot.pending()
         assert cmdb.phone.pk in affected(cmdb.access)
     assert cmdb.phone.pk in affected(cmdb.access)
     assert get_graph().out_of_service == ()

@@ -72,16 +72,21 @@ class User(AuditedMixin, AbstractUser):
     def establishment_ids(self) -> set[int] | None:
         """The ids this user may see, or None for the whole GHT.
 
-        Cached on the instance for the request: scoping asks for it on every
-        query of a page.
+        Scoping asks for it on every query of a page: it comes from the
+        picture of every account kept per process
+        (``caducee.core.services.access``), and is cached on the instance.
         """
         if self.is_superuser or self.all_establishments:
             return None
         cached = getattr(self, "_establishment_ids", None)
         if cached is None:
-            cached = set(self.establishments.values_list("pk", flat=True))
+            from caducee.core.services.access import establishments_of
+
+            cached = set(establishments_of(self))
             self._establishment_ids = cached
         return cached
 
     def has_role(self, role: str) -> bool:
-        return self.groups.filter(name=role).exists()
+        from caducee.core.services.access import roles_of
+
+        return role in roles_of(self)

@@ -241,3 +241,14 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_snapshots():
+    """Each test starts with no configuration kept by the process
+    (``caducee.core.services.snapshots``): a value kept while another test's
+    rolled-back data was visible must not be served to the next one."""
+    from caducee.core.services.snapshots import drop_all_local
+
+    drop_all_local()
+    yield

@@ -30,8 +30,8 @@ from caducee.desk.models.categories import MAX_DEPTH
 def category_chain(ticket: Ticket) -> list[int]:
     """The ids of the ticket's category and those above it (nearest first),
     as routing rules and SLA policies match them: from the category the
-    ticket holds when its parents are loaded with it (none read), else one
-    query (``MAX_DEPTH`` is 3)."""
+    ticket holds when its parents are loaded with it, else from the tree
+    kept per process (``desk.services.configuration``); none read."""
     if ticket.category_id is None:
         return []
     held, parent = Ticket._meta.get_field("category"), Category._meta.get_field("parent")
@@ -44,12 +44,9 @@ def category_chain(ticket: Ticket) -> list[int]:
         if expected is None:
             return ids
         node = parent.get_cached_value(node) if parent.is_cached(node) else None
-    row = (
-        Category.objects.filter(pk=ticket.category_id)
-        .values_list("parent_id", "parent__parent_id")
-        .first()
-    )
-    return [ticket.category_id, *(pk for pk in (row or ()) if pk is not None)]
+    from caducee.desk.services.configuration import category_lineage
+
+    return category_lineage(ticket.category_id)
 
 
 #: A tree: (name, [children as trees]).

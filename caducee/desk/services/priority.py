@@ -60,13 +60,13 @@ from caducee.core.services import objects as object_services
 from caducee.core.services.errors import DomainError, PermissionDenied
 from caducee.core.services.scoping import can
 from caducee.desk.models import (
-    DEFAULT_MATRIX,
     Impact,
     ImpactSource,
     PriorityMatrixCell,
     TicketKind,
     Urgency,
 )
+from caducee.desk.services import configuration
 from caducee.org.models import CareUnit, Criticality
 
 #: People reached from which the impact rises one level.
@@ -97,14 +97,10 @@ def impact_level(highest_criticality: int | None, people: int) -> Impact:
 
 
 def load_matrix() -> dict[tuple[int, int], int]:
-    """The matrix as ``{(impact, urgency): priority}``, one query; pairs
-    missing from the table take the ITIL default."""
-    matrix = dict(DEFAULT_MATRIX)
-    for impact, urgency, priority in PriorityMatrixCell.objects.values_list(
-        "impact", "urgency", "priority"
-    ):
-        matrix[(impact, urgency)] = priority
-    return matrix
+    """The matrix as ``{(impact, urgency): priority}`` (a copy of the one
+    kept per process, ``desk.services.configuration``); pairs missing from
+    the table take the ITIL default."""
+    return configuration.matrix()
 
 
 def matrix_priority(

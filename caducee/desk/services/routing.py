@@ -54,6 +54,7 @@ from caducee.desk.models import (
     Status,
     Ticket,
 )
+from caducee.desk.services import configuration
 from caducee.desk.services.categories import category_chain
 from caducee.desk.services.common import locked, record_event, refuse_final
 from caducee.desk.services.groups import pick_assignee
@@ -153,7 +154,7 @@ def facts_of(
     )
 
 
-def matches(rule: RoutingRule, facts: TicketFacts) -> bool:
+def matches(rule: RoutingRule | configuration.RuleView, facts: TicketFacts) -> bool:
     """Whether every non-empty condition of ``rule`` holds for the ticket."""
     return (
         (not rule.kind or rule.kind == facts.kind)
@@ -165,27 +166,18 @@ def matches(rule: RoutingRule, facts: TicketFacts) -> bool:
     )
 
 
-def _usable(rule: RoutingRule, establishment_id: int | None) -> bool:
-    group = rule.assignment_group
-    return group.is_active and group.serves(establishment_id)
-
-
 def route(ticket: Ticket, *, items: Iterable[Any] | None = None) -> RoutingRule | None:
     """The first active rule that matches ``ticket`` and whose group may take
     it, or None. ``items`` as for ``facts_of``."""
-    rules = list(
-        RoutingRule.objects.filter(is_active=True)
-        .select_related("assignment_group__team")
-        .order_by("position", "pk")
-    )
-    if not rules:
+    views = configuration.rule_views()  # kept per process: no query
+    if not views:
         return None
     facts = facts_of(
-        ticket, items=items, with_category=any(r.category_id is not None for r in rules)
+        ticket, items=items, with_category=any(v.category_id is not None for v in views)
     )
-    for rule in rules:
-        if matches(rule, facts) and _usable(rule, facts.establishment_id):
-            return rule
+    for view in views:
+        if matches(view, facts) and view.usable_for(facts.establishment_id):
+            return configuration.rule(view.pk)
     return None
 
 

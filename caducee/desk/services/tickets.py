@@ -49,7 +49,8 @@ from caducee.core.services import audit
 from caducee.core.services import objects as object_services
 from caducee.core.services.errors import Conflict, DomainError, PermissionDenied
 from caducee.core.services.scoping import can
-from caducee.desk.models import Category, NotificationKind, Status, Tag, Ticket, normalise_tag
+from caducee.desk.models import NotificationKind, Status, Tag, Ticket, normalise_tag
+from caducee.desk.services import configuration
 from caducee.desk.services.common import (
     announce,
     apply_assessment,
@@ -208,15 +209,11 @@ def _watchers(users: Iterable[Any]) -> list[Any]:
 
 
 def _check_category(ticket: Ticket) -> None:
-    """An active category, read with those above it (routing and the SLA
-    policies match on the chain: they then read nothing more)."""
+    """An active category, with those above it attached (routing and the
+    SLA policies match on the chain), from the tree kept per process."""
     if not ticket.category_id:
         return
-    category = (
-        Category.objects.select_related("parent__parent")
-        .filter(pk=ticket.category_id, is_active=True)
-        .first()
-    )
+    category = configuration.active_category(ticket.category_id)
     if category is None:
         raise DomainError(_("This category is no longer in use."), field="category")
     ticket.category = category

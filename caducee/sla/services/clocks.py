@@ -71,6 +71,7 @@ from caducee.desk.models import SLA_PAUSED_STATUSES, Status, Ticket
 from caducee.sla.calendar import CalendarSpec
 from caducee.sla.models import BusinessCalendar, ClockKind, ClockState, SlaClock, SlaPolicy
 from caducee.sla.services import clockwork
+from caducee.sla.services import configuration as sla_configuration
 from caducee.sla.services.calendars import calendar_spec
 from caducee.sla.services.policies import match_operational_target, match_policy
 
@@ -105,7 +106,8 @@ class _Sync:
 
     def spec(self, calendar: BusinessCalendar) -> CalendarSpec:
         if calendar.pk not in self.specs:
-            self.specs[calendar.pk] = calendar_spec(calendar)
+            kept = sla_configuration.spec(calendar.pk)
+            self.specs[calendar.pk] = kept if kept is not None else calendar_spec(calendar)
         return self.specs[calendar.pk]
 
     def event(self, name: str, clock: SlaClock, **data: Any) -> None:

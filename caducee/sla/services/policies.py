@@ -8,12 +8,11 @@ DPI"), establishment — an empty condition matching anything. The OLA of a
 ticket in a group is the group's target for the ticket's priority, else the
 group's target without a priority.
 
-Matching is one query on the small policy table, filtered in SQL (plus one
-for the category's ancestors when the ticket has a category and does not
-hold them: ``caducee.desk.services.categories.category_chain``): it runs on
-every ticket write, so it is kept cheap rather than cached — an in-process
-cache would go stale on the other web nodes the moment an administrator
-changes a policy, and a stale policy is a wrong deadline.
+Matching runs on every ticket write, on the policies and OLAs kept per
+process (``caducee.sla.services.configuration``): no query. The kept copy
+is replaced in every process as soon as an administrator's change commits
+(``caducee.core.services.snapshots``), since a stale policy is a wrong
+deadline.
 
 Creating, changing and deleting policies and OLAs go through
 ``core.services.objects`` (permission, establishment scope, ``full_clean``
@@ -26,59 +25,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from caducee.core.services import objects as object_services
-from caducee.desk.models import Category, Ticket
+from caducee.desk.models import Ticket
 from caducee.desk.services.categories import category_chain
 from caducee.sla.models import OperationalTarget, SlaPolicy
-
-
-def category_lineage(category_id: int | None) -> list[int]:
-    """The category and its ancestors (``MAX_DEPTH`` is 3: one query)."""
-    if category_id is None:
-        return []
-    row = (
-        Category.objects.filter(pk=category_id)
-        .values_list("parent_id", "parent__parent_id")
-        .first()
-    )
-    return [category_id, *(pk for pk in (row or ()) if pk is not None)]
-
-
-def matching_policies(ticket: Ticket):
-    """The active policies whose conditions hold for ``ticket``, in order."""
-    lineage = category_chain(ticket)
-    return (
-        SlaPolicy.objects.filter(is_active=True)
-        .filter(Q(kind="") | Q(kind=ticket.kind))
-        .filter(Q(priority__isnull=True) | Q(priority=ticket.priority))
-        .filter(Q(establishment__isnull=True) | Q(establishment_id=ticket.establishment_id))
-        .filter(Q(category__isnull=True) | Q(category_id__in=lineage))
-        .order_by("position", "pk")
-    )
+from caducee.sla.services import configuration
 
 
 def match_policy(ticket: Ticket) -> SlaPolicy | None:
-    """The policy that applies to ``ticket`` (first match), with its calendar."""
-    return matching_policies(ticket).select_related("calendar").first()
+    """The policy that applies to ``ticket`` (first match), with its
+    calendar, from the policies kept per process (no query)."""
+    return configuration.first_policy(
+        kind=ticket.kind,
+        priority=ticket.priority,
+        establishment_id=ticket.establishment_id,
+        lineage=category_chain(ticket),
+    )
 
 
 def match_operational_target(group_id: int | None, priority: int) -> OperationalTarget | None:
     """The group's OLA for this priority, else its OLA for any priority."""
     if group_id is None:
         return None
-    rows = OperationalTarget.objects.filter(
-        Q(priority=priority) | Q(priority__isnull=True),
-        assignment_group_id=group_id,
-        is_active=True,
-    ).select_related("calendar")
-    best = None
-    for row in rows:
-        if row.priority is not None:
-            return row
-        best = row
-    return best
+    return configuration.operational_target(group_id, priority)
 
 
 # --- Policies -------------------------------------------------------------------------

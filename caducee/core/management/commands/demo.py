@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from caducee.core import demo
+from caducee.core.services import snapshots
 
 
 class Command(BaseCommand):
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         start = time.perf_counter()
         with transaction.atomic():
             ctx = demo.build(options["scale"], options["seed"], stdout=self.stdout)
+            # Much of it is written in bulk, past the model signals: every
+            # process reloads the configuration it keeps once this commits.
+            snapshots.invalidate_all()
         elapsed = time.perf_counter() - start
         for label, seconds in ctx.timings:
             self.stdout.write(f"  {label:<10} {seconds:7.1f} s")
