@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -107,17 +107,17 @@ def equipment_of(person: Person, *, user: Any) -> list[ConfigurationItem]:
 def open_tickets_of(
     person: Person, *, user: Any, exclude: int | None = None
 ) -> tuple[list[Ticket], int]:
-    """The person's open tickets (newest first, capped) and how many there are."""
+    """The person's open tickets (newest first, capped) and how many there
+    are, in one query: the count is a window over the same rows."""
     rows = Ticket.objects.restrict(user, "view").filter(requester=person, status__in=OPEN_STATUSES)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     listed = list(
-        rows.only("pk", "number", "title", "status", "priority", "created_at").order_by(
-            "-created_at"
-        )[: LIST_LIMIT + 1]
+        rows.only("pk", "number", "title", "status", "priority", "created_at")
+        .annotate(open_total=Window(Count("pk")))
+        .order_by("-created_at")[:LIST_LIMIT]
     )
-    count = len(listed) if len(listed) <= LIST_LIMIT else rows.count()
-    return listed[:LIST_LIMIT], count
+    return listed, listed[0].open_total if listed else 0
 
 
 def requester_card(

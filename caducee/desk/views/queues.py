@@ -18,7 +18,9 @@ What keeps it fast at GHT scale:
   asked for or the statuses chosen are only open ones;
 - the rows' neighbours (requester, care unit, group and its team, assignee)
   are read by one query each for the 50 rows, whatever their number, and
-  the long text columns are left out.
+  the long text columns are left out;
+- the bulk form's groups are the filter's list (read once), the
+  active ones.
 
 Default queue: "my groups" for a member of a group, else every open ticket.
 The rows partial (``desk:queue_rows``, same query string) is what the page
@@ -34,7 +36,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
@@ -42,7 +44,7 @@ from django.utils import timezone
 from django.views import View
 
 from caducee.core.services.scoping import can
-from caducee.desk.filters.tickets import BREACHING_WITHIN, QUEUES, TicketFilterSet
+from caducee.desk.filters.tickets import BREACHING_WITHIN, QUEUES, TicketFilterSet, my_group_ids
 from caducee.desk.models import OPEN_STATUSES, AssignmentGroup, Ticket
 from caducee.desk.services.notifications import unread_count
 from caducee.desk.services.saved_filters import filters_for, normalise_query
@@ -51,8 +53,13 @@ from caducee.desk.tables.tickets import TicketTable
 PAGE_SIZE = 50
 #: Deeper than this, an OFFSET costs more than a page is worth: filter instead.
 MAX_PAGE = 200
-#: The rows' neighbours, one query each for the page.
-ROW_RELATED = ("requester", "care_unit", "assignment_group__team", "assignee")
+#: The rows' neighbours, one query each for the page (a group with its team).
+ROW_RELATED = (
+    "requester",
+    "care_unit",
+    Prefetch("assignment_group", queryset=AssignmentGroup.objects.select_related("team")),
+    "assignee",
+)
 #: Long text the queue never shows.
 ROW_DEFERRED = (
     "description",
@@ -100,10 +107,6 @@ def page_of(queryset: QuerySet, number: int, size: int = PAGE_SIZE) -> QueuePage
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     return QueuePage(rows=rows[:size], number=number, has_next=len(rows) > size)
-
-
-def user_group_ids(user: Any) -> list[int]:
-    return list(AssignmentGroup.of_user(user).values_list("pk", flat=True))
 
 
 def queue_counts(
@@ -159,7 +162,7 @@ def queue_context(request) -> dict[str, Any]:
     if not can(user, Ticket, "view"):
         raise DjangoPermissionDenied
     now = timezone.now()
-    group_ids = user_group_ids(user)
+    group_ids = my_group_ids(request)
     data = effective_query(request, group_ids)
     scoped = Ticket.objects.restrict(user, "view")
     filterset = TicketFilterSet(data, queryset=scoped, request=request)
@@ -240,10 +243,23 @@ class QueueView(LoginRequiredMixin, View):
     def get(self, request):
         context = queue_context(request)
         if context["selectable"]:
-            from caducee.desk.forms.bulk import TicketBulkForm
-
-            context["bulk_form"] = TicketBulkForm(user=request.user)
+            context["bulk_form"] = bulk_form(request, context["filterset"])
         return render(request, self.template_name, context)
+
+
+def bulk_form(request, filterset: TicketFilterSet):
+    """The bulk form, its groups taken from the filter's list (the same
+    groups in scope, the active ones) rather than read a second time."""
+    from caducee.desk.forms.bulk import TicketBulkForm
+
+    form = TicketBulkForm(user=request.user)
+    field = form.fields["assignment_group"]
+    groups = filterset.form.fields["assignment_group"].queryset
+    field.widget.choices = [
+        ("", field.empty_label),
+        *((group.pk, field.label_from_instance(group)) for group in groups if group.is_active),
+    ]
+    return form
 
 
 class QueueRowsView(LoginRequiredMixin, View):
