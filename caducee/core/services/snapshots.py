@@ -21,6 +21,12 @@ signals (``watch``) for saves, deletes and many-to-many changes, and an
 explicit ``invalidate()`` from code that writes with ``bulk_create``,
 ``QuerySet.update()`` or raw SQL (``invalidate_all`` after a demo load).
 
+A request reads each token once (the first use; ``request_started`` and
+``request_finished`` bound the memo): one request sees one version of the
+configuration throughout, and a write that asks for the roles, the policies
+and the calendars a dozen times pays one cache read for each. A change this
+process publishes clears its own memo at once.
+
 Inside a transaction that changed the data and has not committed, the value
 is private to that transaction: loaded from what it sees, kept on its
 connection only until its next change to the data (or a savepoint rolled
@@ -41,12 +47,28 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
 _registry: dict[str, Snapshot[Any]] = {}
+
+#: The tokens read by the request this thread serves (None: not serving one).
+_memo = threading.local()
+
+
+def _request_started(**kwargs: Any) -> None:
+    _memo.tokens = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _memo.tokens = None
+
+
+request_started.connect(_request_started, dispatch_uid="caducee_snapshot_tokens_start")
+request_finished.connect(_request_finished, dispatch_uid="caducee_snapshot_tokens_end")
 
 
 class Snapshot(Generic[T]):
@@ -80,14 +102,22 @@ class Snapshot(Generic[T]):
     # --- versioning ---------------------------------------------------------------
     def _publish(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        tokens = getattr(_memo, "tokens", None)
+        if tokens is not None:
+            tokens.pop(self.key, None)
 
     def token(self) -> str:
+        tokens = getattr(_memo, "tokens", None)
+        if tokens is not None and self.key in tokens:
+            return tokens[self.key]
         token = cache.get(self.key)
         if token is None:
             # First use, or evicted: agree on a new token. A cache that keeps
             # nothing (dummy) gives a new token each time: always reload.
             cache.add(self.key, uuid.uuid4().hex, timeout=None)
             token = cache.get(self.key) or uuid.uuid4().hex
+        if tokens is not None:
+            tokens[self.key] = token
         return token
 
     def pending(self, using: str | None = None) -> bool:

@@ -28,6 +28,7 @@ from rest_framework import serializers
 
 from caducee.cmdb.models import Priority
 from caducee.core.api.serializers import ScopedModelSerializer
+from caducee.core.services.scoping import can
 from caducee.desk.models import (
     WAITING_ON,
     AssignmentGroup,
@@ -40,6 +41,7 @@ from caducee.desk.models import (
     Ticket,
     TicketLink,
 )
+from caducee.desk.services import configuration
 
 #: The largest id a client may send (a 64-bit primary key).
 MAX_ID = 2**63 - 1
@@ -65,6 +67,19 @@ class RelatedIdField(serializers.PrimaryKeyRelatedField):
 
     def to_internal_value(self, data):
         return super().to_internal_value(_id_or_fail(self, data, "does_not_exist"))
+
+
+class CategoryField(RelatedIdField):
+    """A category by id, from the tree kept per process (no query): scoped as
+    ``restrict`` scopes categories (the role's view permission)."""
+
+    def to_internal_value(self, data):
+        pk = _id_or_fail(self, data, "does_not_exist")
+        request = self.context.get("request")
+        found = configuration.category(pk)
+        if found is None or (request is not None and not can(request.user, Category, "view")):
+            self.fail("does_not_exist", pk_value=pk)
+        return found
 
 
 class IdListField(serializers.ListField):
@@ -131,6 +146,9 @@ class TicketSerializer(ScopedModelSerializer):
     )
     root_cause = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
     workaround = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    category = CategoryField(
+        queryset=Category.objects.all(), required=False, allow_null=True, label=_("category")
+    )
     configuration_items = IdListField(required=False, help_text=_("Ids of configuration items."))
     watchers = IdListField(required=False, help_text=_("Ids of the user accounts kept informed."))
     tags = TagListField(required=False, help_text=_("Tag names; new ones are created."))
@@ -236,7 +254,7 @@ class TicketSerializer(ScopedModelSerializer):
             # ids and never offer or look up a choice, so their querysets are
             # not scoped — building one per related field costs more than
             # the rest of the answer.
-            return serializers.ModelSerializer.get_fields(self)
+            return self.model_fields()
         fields = super().get_fields()
         # Any active account may be named; the service checks that an
         # assignee belongs to the group (accounts are not scoped to agents).

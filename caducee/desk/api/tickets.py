@@ -104,14 +104,6 @@ def _action_schema(body: Any, summary: str, **extra: Any):
     )
 
 
-def hold_empty(ticket: Ticket, names: list[str]) -> None:
-    """Record that ``ticket``'s many-to-many ``names`` are empty, as a
-    prefetch would, so that the serializer reads nothing for them."""
-    cache = ticket.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name in names:
-        cache[name] = getattr(ticket, name).none()
-
-
 class TicketViewSet(
     ConcurrencyMixin,
     mixins.ListModelMixin,
@@ -200,10 +192,6 @@ class TicketViewSet(
         watchers = data.pop("watchers", ())
         ticket = services.create_ticket(
             Ticket(**data), actor=request.user, items=items, tags=tags, watchers=watchers
-        )
-        # Lists the request left empty are empty: not worth a query each.
-        hold_empty(
-            ticket, [name for name, given in (("tags", tags), ("watchers", watchers)) if not given]
         )
         return self._answer(ticket, status.HTTP_201_CREATED, in_hand=True)
 

@@ -129,8 +129,15 @@ def category_lineage(category_id: int | None) -> list[int]:
 def active_category(category_id: int) -> Category | None:
     """A fresh instance of the active category ``category_id`` with its
     ancestors attached (``parent``, ``parent.parent``), or None."""
+    found = category(category_id)
+    return found if found is not None and found.is_active else None
+
+
+def category(category_id: int) -> Category | None:
+    """A fresh instance of the category, active or retired, with its
+    ancestors attached; None if there is none."""
     categories = configuration().categories
-    if category_id not in categories or not categories.value(category_id, "is_active"):
+    if category_id not in categories:
         return None
     category = categories.materialise(category_id)
     node = category

@@ -278,8 +278,7 @@ def create_ticket(
         recorded = _assign_before_insert(ticket, placement) if placement else None
         object_services.create_object(ticket, actor=actor, guaranteed=("number",), savepoint=False)
         _add_related(actor, ticket, "configuration_items", found)
-        if tag_names:
-            _add_related(actor, ticket, "tags", _tags(actor, tag_names))
+        _add_related(actor, ticket, "tags", _tags(actor, tag_names) if tag_names else [])
         _add_related(actor, ticket, "watchers", people)
         announce(ticket, actor=actor, created=True)
         if placement is not None:
@@ -346,15 +345,32 @@ def _assign_before_insert(ticket: Ticket, placement: Placement) -> dict[str, Any
 
 def _add_related(actor: Any, ticket: Ticket, name: str, objects: list[Any]) -> None:
     """Fill a many-to-many field of a ticket just inserted: one insert, one
-    audit event (it had nothing before)."""
-    if not objects:
+    audit event (it had nothing before). The ticket then holds the list as a
+    prefetch would, so whoever shows it next (the API's answer) reads nothing."""
+    if objects:
+        field = Ticket._meta.get_field(name)
+        through = field.remote_field.through
+        source = field.m2m_field_name()
+        target = field.m2m_reverse_field_name()
+        through.objects.bulk_create([through(**{source: ticket, target: obj}) for obj in objects])
+        record_m2m(actor, ticket, name, [], [obj.pk for obj in objects])
+    _hold(ticket, name, objects)
+
+
+def _hold(ticket: Ticket, name: str, objects: list[Any]) -> None:
+    """Keep ``objects`` as the ticket's ``name`` list, in the related model's
+    order, as ``prefetch_related`` keeps one (an order that Python cannot
+    reproduce simply — descending, or across a relation — is not kept)."""
+    related = getattr(ticket, name).all()
+    ordering = related.query.order_by or related.model._meta.ordering
+    if any(not isinstance(key, str) or key.startswith("-") or "__" in key for key in ordering):
         return
-    field = Ticket._meta.get_field(name)
-    through = field.remote_field.through
-    source = field.m2m_field_name()
-    target = field.m2m_reverse_field_name()
-    through.objects.bulk_create([through(**{source: ticket, target: obj}) for obj in objects])
-    record_m2m(actor, ticket, name, [], [obj.pk for obj in objects])
+    names = [
+        "pk" if key == "pk" else related.model._meta.get_field(key).attname for key in ordering
+    ]
+    related._result_cache = sorted(objects, key=lambda obj: [getattr(obj, n) for n in names])
+    related._prefetch_done = True
+    ticket.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
 
 
 def update_ticket(
