@@ -24,6 +24,7 @@ so every part of the create path runs. The tickets stay in the database
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
@@ -64,7 +65,7 @@ def main() -> None:
 
     from caducee.cmdb.models import ConfigurationItem
     from caducee.core.models import User
-    from caducee.core.services.tokens import create_token
+    from caducee.core.services.tokens import create_token, revoke_token
     from caducee.desk.models import Category, Ticket
     from caducee.org.models import Person
 
@@ -110,7 +111,9 @@ def main() -> None:
             "urgency": rng.choice([1, 2, 3]),
         }
 
-    _token, key = create_token(actor=agent, name=f"bench {time.time():.0f}")
+    token, key = create_token(actor=agent, name=f"bench {time.time():.0f}")
+    # Revoked at the end: an account holds at most 20 active tokens.
+    atexit.register(lambda: revoke_token(token, actor=agent))
     auth = f"Token {key}"
     print(f"database: {connection.vendor}, tickets: {tickets}, establishment: {establishment}")
 
