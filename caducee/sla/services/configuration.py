@@ -18,8 +18,11 @@ receive fresh instances with their calendar attached.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from django.utils import timezone
 
 from caducee.core.services.snapshots import Rows, Snapshot, attach
 from caducee.sla.calendar import CalendarSpec
@@ -82,6 +85,13 @@ def _load() -> SlaConfiguration:
         calendar.pk: calendar_spec(calendar)
         for calendar in BusinessCalendar.objects.prefetch_related("opening_hours", "closures")
     }
+    # The public holidays of this year and the next, computed here rather
+    # than by the first ticket to reach them (the ``holidays`` package takes
+    # a good part of a second per region and year; the arithmetic caches them).
+    this_year = timezone.localdate().year
+    for spec in specs.values():
+        for year in (this_year, this_year + 1):
+            spec.is_holiday(dt.date(year, 1, 1))
     return SlaConfiguration(
         policy_views=tuple(views),
         policies=policies,
