@@ -291,6 +291,12 @@ class Rows:
     def value(self, pk: Any, name: str) -> Any:
         return self.values[pk][self.names.index(name)]
 
+    def by_position(self) -> list[Any]:
+        """Fresh instances of every row, by ``position`` then id (the order
+        in which rules and policies are tried)."""
+        order = sorted(self.values, key=lambda pk: (self.value(pk, "position"), pk))
+        return [self.materialise(pk) for pk in order]
+
     def materialise(self, pk: Any) -> Any:
         """A new instance of the row ``pk`` (``KeyError`` if absent)."""
         return self.model.from_db("default", list(self.names), self.values[pk])

@@ -67,14 +67,12 @@ def _load() -> DeskConfiguration:
         matrix[(impact, urgency)] = priority
     rules = Rows(RoutingRule, RoutingRule.objects.filter(is_active=True))
     groups = Rows(AssignmentGroup, exclude=("last_assignee_id",))
-    order = sorted(rules.values, key=lambda pk: (rules.value(pk, "position"), pk))
     views = []
-    for pk in order:
-        rule = rules.materialise(pk)
+    for rule in rules.by_position():
         group_id = rule.assignment_group_id
         views.append(
             RuleView(
-                pk=pk,
+                pk=rule.pk,
                 kind=rule.kind,
                 category_id=rule.category_id,
                 ci_type=rule.ci_type,

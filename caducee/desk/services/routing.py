@@ -6,10 +6,10 @@ id) order, whose conditions all hold and whose group is active and serves
 the ticket's establishment — a rule pointing at a retired group or a group
 of another hospital is skipped, not an error, so the next rule (often the
 level-1 desk) still catches the ticket. It is cheap, because it runs inside
-every ticket creation: one query for the active rules with their groups,
-one for the ticket's category chain when a rule asks for a category (none
-when the ticket holds its category with its parents), and
-the items' ids and types from the caller (creation) or one query.
+every ticket creation: the active rules, their groups and the category
+tree are kept per process (``desk.services.configuration``, fresh after
+any committed change), so matching reads nothing but the items' ids and
+types, from the caller (creation) or one query.
 
 A new ticket nobody chose a group for is routed inside its creation's
 transaction (``place_new_ticket`` then ``record_placement``, called by

@@ -63,19 +63,16 @@ def _load() -> SlaConfiguration:
     from caducee.sla.services.calendars import calendar_spec
 
     policies = Rows(SlaPolicy, SlaPolicy.objects.filter(is_active=True))
-    order = sorted(policies.values, key=lambda pk: (policies.value(pk, "position"), pk))
-    views = []
-    for pk in order:
-        policy = policies.materialise(pk)
-        views.append(
-            PolicyView(
-                pk=pk,
-                kind=policy.kind,
-                priority=policy.priority,
-                category_id=policy.category_id,
-                establishment_id=policy.establishment_id,
-            )
+    views = [
+        PolicyView(
+            pk=policy.pk,
+            kind=policy.kind,
+            priority=policy.priority,
+            category_id=policy.category_id,
+            establishment_id=policy.establishment_id,
         )
+        for policy in policies.by_position()
+    ]
     targets = Rows(OperationalTarget, OperationalTarget.objects.filter(is_active=True))
     by_group = {
         (targets.value(pk, "assignment_group_id"), targets.value(pk, "priority")): pk
