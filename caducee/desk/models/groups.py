@@ -175,9 +175,11 @@ class AssignmentGroup(AuditedModel):
         """The groups the user is a member or the lead of (the "my groups" queue)."""
         if user is None or not user.is_authenticated:
             return cls.objects.none()
-        return cls.objects.filter(
-            Q(team__members__user=user) | Q(team__lead__user=user), is_active=True
-        ).distinct()
+        # Two semi-joins from the user's person, not an OR over outer joins
+        # through every team's members (which read the 20,000 people: 3.8 ms).
+        member_of = Team.members.through.objects.filter(person__user=user).values("team_id")
+        led = Team.objects.filter(lead__user=user).values("pk")
+        return cls.objects.filter(Q(team_id__in=member_of) | Q(team_id__in=led), is_active=True)
 
     def members(self):
         from django.contrib.auth import get_user_model
