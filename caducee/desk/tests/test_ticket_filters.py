@@ -149,3 +149,25 @@ def test_sorting(desk, board):
         board[name].number for name in ("network", "done", "fresh", "queued", "mine")
     ]
     assert client.get(LIST, {"ordering": "nope"}).status_code == 400
+
+
+def test_finished_tickets_sort_by_priority_then_newest(desk, new_ticket):
+    """Closed or cancelled tickets have no deadline: by default the list
+    gives them by priority, the newest first within a priority."""
+    now = timezone.now()
+    made = {}
+    for name, priority, days in (("old-p2", 2, 30), ("new-p2", 2, 1), ("p1", 1, 10), ("p3", 3, 2)):
+        ticket = new_ticket(title=name)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            status=Status.CLOSED,
+            priority=priority,
+            created_at=now - dt.timedelta(days=days),
+            response_due=None,
+            resolution_due=None,
+        )
+        made[name] = ticket.number
+    client = client_for(desk.agent)
+    rows = client.get(LIST, {"queue": "all", "status": "closed"}).json()["results"]
+    assert [r["number"] for r in rows] == [made[n] for n in ("p1", "new-p2", "old-p2", "p3")]
+    rows = client.get(LIST, {"queue": "all", "status": ["closed", "new"]}).json()["results"]
+    assert [r["number"] for r in rows] == [made[n] for n in ("p1", "new-p2", "old-p2", "p3")]
