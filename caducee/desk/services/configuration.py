@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from caducee.core.services.snapshots import Rows, Snapshot, attach
 from caducee.desk.models import AssignmentGroup, Category, RoutingRule
@@ -105,11 +104,6 @@ def configuration() -> DeskConfiguration:
     return _snapshot.get()
 
 
-def invalidate(using: str | None = None) -> None:
-    """After writing the desk's configuration without model signals."""
-    _snapshot.invalidate(using)
-
-
 # --- Categories -----------------------------------------------------------------------
 def category_lineage(category_id: int | None) -> list[int]:
     """The category and those above it, nearest first (none read)."""
@@ -174,13 +168,3 @@ def group(group_id: int) -> AssignmentGroup:
 def matrix() -> dict[tuple[int, int], int]:
     """A copy of the priority matrix."""
     return dict(configuration().matrix)
-
-
-def describe() -> dict[str, Any]:
-    """Sizes of what is kept (for benchmarks and diagnostics)."""
-    config = configuration()
-    return {
-        "categories": len(config.categories),
-        "rules": len(config.rule_views),
-        "groups": len(config.groups),
-    }

@@ -107,11 +107,6 @@ def configuration() -> SlaConfiguration:
     return _snapshot.get()
 
 
-def invalidate(using: str | None = None) -> None:
-    """After writing policies, OLAs or calendars without model signals."""
-    _snapshot.invalidate(using)
-
-
 def _with_calendar(instance):
     calendars = configuration().calendars
     if instance.calendar_id in calendars:
