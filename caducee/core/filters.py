@@ -14,7 +14,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
     actor = django_filters.CharFilter(
         field_name="actor_label", lookup_expr="icontains", label=_("Actor")
     )
-    object_type = django_filters.CharFilter(lookup_expr="iexact", label=_("Object type"))
+    # Object types are stored lower case ("desk.ticket"): an exact match on the
+    # lowered value lets the object-history index serve the search.
+    object_type = django_filters.CharFilter(method="filter_object_type", label=_("Object type"))
     object_id = django_filters.CharFilter(label=_("Object id"))
     object_repr = django_filters.CharFilter(lookup_expr="icontains", label=_("Object"))
     event = django_filters.CharFilter(lookup_expr="icontains", label=_("Event"))
@@ -36,6 +38,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["actor", "object_type", "object_id", "action", "event", "since", "until"]
+
+    def filter_object_type(self, queryset, name, value):
+        return queryset.filter(object_type=value.strip().lower())
 
 
 def scoped(model):
