@@ -53,14 +53,14 @@ class TokenRateThrottle(SimpleRateThrottle):
         window = int(now // self.duration)
         self.window_end = (window + 1) * self.duration
         counter = f"{key}:{window}"
-        # ``add`` creates the counter for this window only if absent; ``incr``
-        # is atomic on Redis (the production cache).
-        cache.add(counter, 0, timeout=self.duration + 1)
+        # One call in the common case: ``incr`` (atomic on Redis, the
+        # production cache) fails on a window not yet counted, which ``add``
+        # then opens unless another request opened it in between.
         try:
             count = cache.incr(counter)
-        except ValueError:  # expired between the two calls: a new window
-            cache.set(counter, 1, timeout=self.duration + 1)
-            count = 1
+        except ValueError:
+            opened = cache.add(counter, 1, timeout=self.duration + 1)
+            count = 1 if opened else cache.incr(counter)
         return count <= self.num_requests
 
     def wait(self) -> float:

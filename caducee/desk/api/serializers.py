@@ -27,7 +27,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from caducee.cmdb.models import Priority
-from caducee.core.api.serializers import ScopedModelSerializer
+from caducee.core.api.serializers import ScopedModelSerializer, ScopedRelatedField
 from caducee.core.services.scoping import can
 from caducee.desk.models import (
     WAITING_ON,
@@ -62,7 +62,7 @@ def _id_or_fail(field: serializers.Field, data: Any, code: str) -> int:
     return data
 
 
-class RelatedIdField(serializers.PrimaryKeyRelatedField):
+class RelatedIdField(ScopedRelatedField):
     """A related record by id; ids of another type or range are refused unread."""
 
     def to_internal_value(self, data):
