@@ -18,6 +18,13 @@ from django.dispatch import Signal
 #: Sent with ``ticket``, ``actor``, ``created`` (bool).
 ticket_saved = Signal()
 
+#: Sent with ``ticket`` (complete but not yet inserted: number, priority and
+#: assignment set) and ``actor``, just before a new ticket's insert, inside
+#: its transaction. A receiver may set derived fields on the instance (the
+#: SLA deadlines) so that the one insert writes them; ``ticket_saved``
+#: (``created=True``) follows the insert as for any write.
+ticket_recording = Signal()
+
 #: Sent when the desk tells people about a ticket (issue "Channels" point 1),
 #: with ``ticket``, ``kind`` (a ``NotificationKind`` value), ``actor`` (the
 #: account that acted, ``None`` for the system), ``recipients`` (frozenset of

@@ -82,6 +82,7 @@ from caducee.desk.services.notifications import notify
 from caducee.desk.services.numbering import next_number
 from caducee.desk.services.priority import compute_priority
 from caducee.desk.services.routing import Placement, place_new_ticket, record_placement
+from caducee.desk.signals import ticket_recording
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -266,7 +267,7 @@ def create_ticket(
     _check_category(ticket)
     found = _items(actor, ticket, items) if items else []
     tag_names = list(tags)
-    people = _watchers(watchers)
+    people = _watchers(watchers) if watchers else []
     with transaction.atomic(), audit.batch():
         apply_assessment(
             ticket, compute_priority(ticket, item_ids=[i.pk for i in found]), actor=actor
@@ -276,6 +277,7 @@ def create_ticket(
             ticket, actor=actor, group=group, assignee=assignee, items=found
         )
         recorded = _assign_before_insert(ticket, placement) if placement else None
+        ticket_recording.send(sender=Ticket, ticket=ticket, actor=actor)
         object_services.create_object(ticket, actor=actor, guaranteed=("number",), savepoint=False)
         _add_related(actor, ticket, "configuration_items", found)
         _add_related(actor, ticket, "tags", _tags(actor, tag_names) if tag_names else [])

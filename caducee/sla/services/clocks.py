@@ -350,21 +350,62 @@ def _sync_vendor(sync: _Sync, clocks: list[SlaClock], policy: SlaPolicy | None) 
         clocks.append(clock)
 
 
-# --- The entry point ------------------------------------------------------------------
+# --- The entry points -----------------------------------------------------------------
+#: Where ``prepare_new_ticket`` leaves its work on the ticket for ``sync_ticket``.
+PREPARED = "_caducee_sla_prepared"
+
+
+@dataclass
+class _Prepared:
+    sync: _Sync
+    clocks: list[SlaClock]
+
+
+def prepare_new_ticket(ticket: Ticket, *, actor: Any, now: dt.datetime | None = None) -> None:
+    """Before a new ticket's insert: its clocks worked out and its deadlines
+    set on it, so the insert writes them (no second write of the ticket).
+
+    The clocks start at the ticket's creation, to the second, which is only
+    known once it is inserted: ``sync_ticket`` uses this work when the
+    creation falls in the second it was done in, and starts over otherwise.
+    A ticket recorded straight into a wait on a vendor is left to
+    ``sync_ticket`` (its vendor clocks read the ticket's items)."""
+    if ticket.status == Status.WAITING_VENDOR:
+        return
+    sync = _Sync(ticket=ticket, actor=actor, now=_now(now), deferred=[])
+    clocks: list[SlaClock] = []
+    _sync_sla(sync, clocks, match_policy(ticket), created=True)
+    _sync_ola(sync, clocks)
+    ticket.response_due = running_due(clocks, ClockKind.RESPONSE)
+    ticket.resolution_due = running_due(clocks, ClockKind.RESOLUTION)
+    setattr(ticket, PREPARED, _Prepared(sync, clocks))
+
+
 def sync_ticket(
     ticket: Ticket, *, actor: Any, created: bool = False, now: dt.datetime | None = None
 ) -> list[SlaClock]:
     """Make the ticket's clocks agree with its current state (idempotent);
     returns them. Sets ``response_due``/``resolution_due`` on ``ticket`` too."""
-    sync = _Sync(ticket=ticket, actor=actor, now=_now(now), deferred=[] if created else None)
-    # A ticket just recorded has no clocks yet: nothing to read.
-    clocks = (
-        [] if created else list(SlaClock.objects.filter(ticket=ticket).select_related("calendar"))
-    )
-    policy = match_policy(ticket)
-    _sync_sla(sync, clocks, policy, created)
-    _sync_ola(sync, clocks)
-    _sync_vendor(sync, clocks, policy)
+    prepared: _Prepared | None = ticket.__dict__.pop(PREPARED, None)
+    if (
+        created
+        and prepared is not None
+        and ticket.created_at is not None
+        and ticket.created_at.replace(microsecond=0) == prepared.sync.now
+    ):
+        sync, clocks = prepared.sync, prepared.clocks
+    else:
+        sync = _Sync(ticket=ticket, actor=actor, now=_now(now), deferred=[] if created else None)
+        # A ticket just recorded has no clocks yet: nothing to read.
+        clocks = (
+            []
+            if created
+            else list(SlaClock.objects.filter(ticket=ticket).select_related("calendar"))
+        )
+        policy = match_policy(ticket)
+        _sync_sla(sync, clocks, policy, created)
+        _sync_ola(sync, clocks)
+        _sync_vendor(sync, clocks, policy)
     if sync.deferred:
         SlaClock.objects.bulk_create(sync.deferred)
     _store_deadlines(ticket, clocks)

@@ -69,6 +69,46 @@ def test_recording_a_ticket_starts_its_clocks_and_fills_its_deadlines(policies, 
     assert [name for name, _data in events(ticket)] == ["sla.clock_started"] * 2
 
 
+def test_a_new_ticket_is_inserted_with_its_deadlines(policies, new_ticket):
+    """The deadlines go in with the ticket: no second write of the ticket row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    new_ticket()  # warm the caches of the first ticket
+    with CaptureQueriesContext(connection) as captured:
+        ticket = new_ticket()
+    updates = [q["sql"] for q in captured if q["sql"].startswith('UPDATE "desk_ticket"')]
+    assert updates == []
+    stored = Ticket.objects.get(pk=ticket.pk)
+    response = clock(ticket, RESPONSE)
+    assert stored.response_due == response.due_at is not None
+    assert response.started_at == stored.created_at.replace(microsecond=0)
+
+
+def test_a_creation_that_crosses_a_second_starts_the_clocks_at_its_own_second(policies, new_ticket):
+    """The clocks are worked out just before the insert; when the insert
+    lands in the next second, they start at the ticket's creation all the
+    same, and the stored deadlines follow them."""
+    import time
+
+    from caducee.desk.signals import ticket_recording
+
+    def slow_insert(sender, **kwargs):  # the clocks are ready: reach the next second
+        time.sleep(1.02 - time.time() % 1)
+
+    ticket_recording.connect(slow_insert, dispatch_uid="test-slow-insert")
+    try:
+        ticket = new_ticket()
+    finally:
+        ticket_recording.disconnect(dispatch_uid="test-slow-insert")
+    stored = Ticket.objects.get(pk=ticket.pk)
+    response, resolution = clock(ticket, RESPONSE), clock(ticket, RESOLUTION)
+    assert response.started_at == resolution.started_at == stored.created_at.replace(microsecond=0)
+    assert response.due_at - response.started_at == dt.timedelta(minutes=30)
+    assert (stored.response_due, stored.resolution_due) == (response.due_at, resolution.due_at)
+    assert [name for name, _data in events(ticket)] == ["sla.clock_started"] * 2
+
+
 def test_creation_costs_few_queries(policies, new_ticket, django_assert_max_num_queries):
     new_ticket()  # warm the caches of the first ticket (content types, counters)
     with django_assert_max_num_queries(36):
