@@ -67,7 +67,7 @@ from caducee.desk.models import (
     Urgency,
 )
 from caducee.desk.services import configuration
-from caducee.org.models import CareUnit, Criticality
+from caducee.org.models import Criticality
 
 #: People reached from which the impact rises one level.
 MANY_PEOPLE = 100
@@ -146,29 +146,31 @@ class _Reach:
     patient_safety: bool = False
 
 
-def _origin_unit(ticket: Any) -> tuple[CareUnit | None, str]:
-    """The care unit the ticket comes from: its own, else the requester's
-    most critical active unit."""
+def _origin_unit(ticket: Any) -> tuple[int | None, str]:
+    """The criticality of the care unit the ticket comes from: its own, else
+    the requester's most critical active unit (read as one value: only the
+    criticality counts here)."""
     if ticket.care_unit_id:
         unit = ticket.care_unit
         if unit.is_active:
-            return unit, ImpactSource.CARE_UNIT
+            return unit.criticality, ImpactSource.CARE_UNIT
     if ticket.requester_id:
-        unit = (
+        criticality = (
             ticket.requester.care_units.filter(is_active=True)
             .order_by("-criticality", "pk")
+            .values_list("criticality", flat=True)
             .first()
         )
-        if unit is not None:
-            return unit, ImpactSource.REQUESTER
+        if criticality is not None:
+            return criticality, ImpactSource.REQUESTER
     return None, ImpactSource.NONE
 
 
 def _reach(ticket: Any, item_ids: tuple[int, ...]) -> _Reach:
-    unit, source = _origin_unit(ticket)
+    criticality, source = _origin_unit(ticket)
     origin = (
-        _Reach(impact_level(unit.criticality, 1), source, unit.criticality, 1)
-        if unit is not None
+        _Reach(impact_level(criticality, 1), source, criticality, 1)
+        if criticality is not None
         else _Reach(impact_level(None, 0), ImpactSource.NONE, None, 0)
     )
     if not item_ids or ticket.kind not in CMDB_IMPACT_KINDS:
