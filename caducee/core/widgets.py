@@ -11,14 +11,18 @@ hundred options at GHT scale, which cost more than the page's own rows.
 and textarea fields, a template include each too) the same HTML written by
 ``format_html``, and choice lists read by one plain query, cached on the
 form's queryset so validation and rendering share it. The output is the one
-Django's templates give (``core/tests/test_widgets.py`` compares them).
+Django's templates give (``core/tests/test_widgets.py`` and
+``desk/tests/test_pages_render.py`` compare them).
 """
 
 from __future__ import annotations
 
+from html import escape as escape_text
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html
+from django.forms.widgets import ChoiceWidget
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_filters.fields import ModelChoiceIterator as FilterChoiceIterator
 
@@ -36,10 +40,58 @@ def _attrs(attrs: dict) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308  (each part escaped by format_html)
 
 
+def _text(value) -> str:
+    """``conditional_escape(value)``, without its detour for plain strings."""
+    if type(value) is str:
+        return escape_text(value)
+    return str(conditional_escape(value))
+
+
 class _PythonOptions:
     """A select widget whose options are written in Python, not by template."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        cls = type(self)
+        if (
+            cls.get_context is not forms.Select.get_context
+            or cls.optgroups is not ChoiceWidget.optgroups
+            or cls.create_option is not ChoiceWidget.create_option
+            or self.option_inherits_attrs
+        ):
+            return self._render_context(name, value, attrs)
+        # Select.get_context without its optgroups: the options are written
+        # straight from the choices below, as optgroups() and create_option()
+        # decide them (a dictionary and a format_html per option otherwise).
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        multiple = self.allow_multiple_selected
+        if multiple:
+            widget["attrs"]["multiple"] = True
+        chosen = widget["value"]
+        html = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, list | tuple):
+                group, choices = option_value, option_label
+            else:
+                group, choices = None, [(option_value, option_label)]
+            if group:
+                html.append(format_html('\n  <optgroup label="{}">', group))
+            for subvalue, sublabel in choices:
+                key = str(subvalue)
+                selected = (not has_selected or multiple) and key in chosen
+                has_selected |= selected
+                html.append(
+                    f'\n  <option value="{_text(key)}"{" selected" if selected else ""}>'
+                    f"{_text(sublabel)}</option>\n"
+                )
+            if group:
+                html.append("\n  </optgroup>")
+        html.append("\n</select>")
+        return mark_safe("".join(html))  # noqa: S308  (parts escaped above, or constant)
+
+    def _render_context(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         # The whitespace is the templates' (select.html, select_option.html).
         html = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
@@ -158,7 +210,7 @@ def lighten(form: forms.BaseForm) -> forms.BaseForm:
         quick = _QUICK.get(type(widget))
         if quick is None or widget.template_name != quick.template_name:
             continue
-        if isinstance(field, forms.ModelChoiceField):
+        if isinstance(field, forms.ModelChoiceField) and not issubclass(field.iterator, _OneQuery):
             field.iterator = (
                 OneQueryFilterChoiceIterator
                 if issubclass(field.iterator, FilterChoiceIterator)

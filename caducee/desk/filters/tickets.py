@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caducee.cmdb.models import ConfigurationItem, Priority
 from caducee.core.filters import SearchFilterSet, scoped
+from caducee.core.widgets import OneQueryFilterChoiceIterator
 from caducee.desk.models import (
     OPEN_STATUSES,
     AssignmentGroup,
@@ -43,6 +44,7 @@ from caducee.desk.models import (
     Ticket,
     TicketKind,
 )
+from caducee.desk.models.categories import SEPARATOR
 from caducee.org.models import CareUnit, Establishment, Person
 
 __all__ = ["QUEUES", "TicketFilterSet", "my_group_ids"]
@@ -102,6 +104,37 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _IdChoiceField
 
 
+class _CategoryChoices(OneQueryFilterChoiceIterator):
+    """Categories named by their path (``str(category)``) from three columns
+    of each row, in the queryset's order: the same options as instances
+    with two parents joined (109 at GHT scale, 5 ms on every queue page)."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if getattr(field, "null_label", None) is not None:
+            yield (field.null_value, field.null_label)
+        rows = list(self.queryset.values_list("pk", "parent_id", "name"))
+        by_pk = {pk: (parent, name) for pk, parent, name in rows}
+        for pk, parent, name in rows:
+            # As Category.ancestors(): up to the root, a cycle stops the walk.
+            names, seen = [name], {pk}
+            while parent is not None and parent not in seen and parent in by_pk:
+                seen.add(parent)
+                parent, parent_name = by_pk[parent]
+                names.append(parent_name)
+            yield (pk, SEPARATOR.join(reversed(names)))
+
+
+class _CategoryChoiceField(_IdChoiceField):
+    iterator = _CategoryChoices
+
+
+class CategoryChoiceFilter(IdChoiceFilter):
+    field_class = _CategoryChoiceField
+
+
 _NUMBER_PARTS = re.compile(
     r"^(?:(?P<prefix>[A-Za-z]{3})-?)?(?:(?P<year>\d{4})-)?(?P<sequence>\d{1,10})$"
 )
@@ -153,8 +186,9 @@ class TicketFilterSet(SearchFilterSet):
     care_unit = IdChoiceFilter(
         queryset=scoped(CareUnit), label=_("Care unit"), widget=forms.HiddenInput
     )
-    category = IdChoiceFilter(
-        # A category is named by its path: its parents joined, not read per option.
+    category = CategoryChoiceFilter(
+        # A category is named by its path: its parents joined when one is
+        # validated, not read per option (the options are read as values).
         queryset=Category.objects.select_related("parent__parent"),
         method="filter_category",
         label=_("Category"),
