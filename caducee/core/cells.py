@@ -83,7 +83,10 @@ class CellPlan:
         self.empty_values = column.empty_values
         self.default = None if export else bound_column.default
         self.link = None if export else bound_column.link
-        self._accessor(Accessor(bound_column.accessor), getattr(table.data, "model", None))
+        # A table fed a list (a queue's page of rows) has no model in its
+        # data: its Meta names it, and the choices' labels come from there.
+        model = getattr(table.data, "model", None) or getattr(table._meta, "model", None)
+        self._accessor(Accessor(bound_column.accessor), model)
         self._renderer(bound_column, export)
         self._td(bound_column, table)
 
