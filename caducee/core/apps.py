@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from caducee.core import signals  # noqa: F401
+        from caducee.core import collector, signals  # noqa: F401
         from caducee.core.roles import connect_role_sync
         from caducee.core.services import access
 
         connect_role_sync()
         access.watch()
+        collector.connect()

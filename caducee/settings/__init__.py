@@ -365,6 +365,10 @@ CADUCEE_IMPORT_CHUNK_ROWS = env_int("CADUCEE_IMPORT_CHUNK_ROWS", 1000)
 CADUCEE_DESK_REOPEN_DAYS = env_int("CADUCEE_DESK_REOPEN_DAYS", 7)
 # An API request's Idempotency-Key (and its kept answer) lives this many hours.
 CADUCEE_IDEMPOTENCY_HOURS = env_int("CADUCEE_IDEMPOTENCY_HOURS", 24)
+# Requests after which a web process freezes what it holds out of the garbage
+# collector's walks (``caducee.core.collector``); 0 never does.
+# (Not in test runs, whose processes hold nothing worth keeping.)
+CADUCEE_GC_FREEZE_AFTER = env_int("CADUCEE_GC_FREEZE_AFTER", 0 if TESTING else 50)
 # Ticket attachments: the largest file, and the extensions accepted (the
 # content must match the extension too; see caducee.desk.services.attachments).
 CADUCEE_ATTACHMENT_MAX_BYTES = env_int("CADUCEE_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
