@@ -160,3 +160,22 @@ def test_the_api_lists_closed_tickets_in_few_queries(
     assert body["count"] == 3
     assert {row["number"] for row in body["results"]} == {t.number for t in done}
     assert all(row["status"] == Status.CLOSED for row in body["results"])
+
+
+@pytest.mark.postgresql
+def test_ticket_statistics_are_refreshed_every_percent_of_changes(db):
+    """The planner's view of recent tickets is kept within a few days (see
+    migration desk 0006): "similar tickets" walked every recent open ticket
+    with six-week-old statistics."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('desk_ticket', 'desk_ticket_configuration_items')"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        "desk_ticket": ["autovacuum_analyze_scale_factor=0.01"],
+        "desk_ticket_configuration_items": ["autovacuum_analyze_scale_factor=0.01"],
+    }
