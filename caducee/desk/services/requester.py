@@ -36,6 +36,9 @@ from caducee.org.models import CareUnit, Person
 
 #: Open tickets younger than this count as "similar" (days).
 SIMILAR_DAYS = 30
+#: Tickets sharing an item looked at, the most recently recorded first: an
+#: item named on more within a month is an outage already well reported.
+SIMILAR_CANDIDATES = 500
 #: Rows listed per block of the side column and per search.
 LIST_LIMIT = 10
 SEARCH_LIMIT = 20
@@ -141,10 +144,18 @@ def similar_tickets(ticket: Ticket, *, user: Any, limit: int = LIST_LIMIT) -> li
     item_ids = [item.pk for item in ticket.configuration_items.all()]
     condition = Q()
     if item_ids:
-        shared = Ticket.configuration_items.through.objects.filter(
-            configurationitem_id__in=item_ids
-        ).values("ticket_id")
-        condition |= Q(pk__in=shared)
+        # The tickets sharing an item are read first, newest links first, and
+        # handed on as ids. As a subquery, PostgreSQL misjudges how many open
+        # tickets are recent (the two go together) and walked every recent
+        # open ticket of the GHT instead of the item's few (19 ms, not 1).
+        shared = list(
+            Ticket.configuration_items.through.objects.filter(configurationitem_id__in=item_ids)
+            .exclude(ticket_id=ticket.pk)
+            .order_by("-ticket_id")
+            .values_list("ticket_id", flat=True)[:SIMILAR_CANDIDATES]
+        )
+        if shared:
+            condition |= Q(pk__in=shared)
     if ticket.category_id and ticket.care_unit_id:
         condition |= Q(category_id=ticket.category_id, care_unit_id=ticket.care_unit_id)
     if not condition:
