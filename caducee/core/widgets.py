@@ -179,6 +179,10 @@ class _OneQuery:
             yield ("", field.empty_label)
         if getattr(field, "null_label", None) is not None:
             yield (field.null_value, field.null_label)
+        yield from self.model_choices()
+
+    def model_choices(self):
+        """The choices of the rows (a subclass may read them otherwise)."""
         for obj in self.queryset:
             yield self.choice(obj)
 
