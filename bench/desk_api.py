@@ -17,8 +17,11 @@ Usage (after `caducee demo --scale ght` on the database of DATABASE_URL):
 
 Each request is a phone incident from a random person of the agent's
 establishment on one of that establishment's workstations, with a category,
-so every part of the create path runs. The tickets stay in the database
-(they are a few hundred among 750,000).
+so every part of the create path runs. At the end the tickets the run
+created are cancelled through the desk's own service (``--keep`` keeps them
+open): left open, a few hundred a run piled up in the establishment's
+queues — 16,000 after a day of runs against the demo's few hundred — and
+the queue benchmarks measured that instead of a GHT's desk.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caducee.settings")
+
+
+TITLE = "Écran figé sur le poste de soins"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -74,12 +80,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="leave the tickets open")
     args = parser.parse_args()
 
     tickets = Ticket.objects.count()
     if tickets < 10_000:
         sys.exit(f"only {tickets} tickets: load `caducee demo --scale ght` first")
     agent = User.objects.get(username="agent")
+    last_before = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if not args.keep:
+        atexit.register(lambda: cancel_created(agent, after=last_before))
     establishment = agent.establishments.order_by("pk").first()
     rng = random.Random(4)
     people = list(
@@ -101,7 +111,7 @@ def main() -> None:
     def payload() -> dict:
         return {
             "kind": "incident",
-            "title": "Écran figé sur le poste de soins",
+            "title": TITLE,
             "description": "Appel du service : le poste ne répond plus.",
             "requester": rng.choice(people),
             "establishment": establishment.pk,
@@ -220,6 +230,24 @@ def main() -> None:
     )
     for error in errors[:5]:
         print("  error:", error)
+
+
+def cancel_created(agent, *, after: int) -> None:
+    """Cancel, through the desk's service, the open tickets this run created."""
+    from django.db import connection
+
+    from caducee.desk.models import OPEN_STATUSES, Ticket
+    from caducee.desk.services.lifecycle import cancel
+
+    connection.close()  # the process's connection may have been idle through the HTTP run
+    created = Ticket.objects.filter(
+        pk__gt=after, created_by=agent, title=TITLE, status__in=OPEN_STATUSES
+    )
+    count = 0
+    for ticket in created.iterator():
+        cancel(ticket, actor=agent, reason="Benchmark ticket")
+        count += 1
+    print(f"{count} benchmark tickets cancelled")
 
 
 if __name__ == "__main__":
