@@ -95,15 +95,24 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         return fields
 
 
-#: Attributes through which a field holds other fields (bound to it).
-_HOLDERS = ("child", "child_relation", "_declared_fields")
+#: Attributes through which a list field holds the field of its items.
+_CHILDREN = ("child", "child_relation")
 
 
 def _copy_field(field: serializers.Field) -> serializers.Field:
-    if any(hasattr(field, name) for name in _HOLDERS):
+    """A fresh field with the same settings, its item field copied too and
+    bound to it (DRF's own copy re-runs each field's ``__init__``). A nested
+    serializer, which holds a whole set of fields, is deep-copied."""
+    if hasattr(field, "_declared_fields"):
         return copy.deepcopy(field)
     fresh = object.__new__(type(field))
     fresh.__dict__.update(field.__dict__)
+    for name in _CHILDREN:
+        child = field.__dict__.get(name)
+        if child is not None:
+            child = _copy_field(child)
+            child.parent = fresh
+            fresh.__dict__[name] = child
     return fresh
 
 

@@ -103,7 +103,11 @@ def email_recipients(
     requester: Person | None = ticket.requester if ticket.requester_id else None
     ids = set(recipients) - {actor_id}
     wanted = wants(ids, kind, EMAIL)
-    users = get_user_model().objects.filter(pk__in=wanted, is_active=True).order_by("pk")
+    users = (
+        get_user_model().objects.filter(pk__in=wanted, is_active=True).order_by("pk")
+        if wanted
+        else ()
+    )
     for user in users:
         address = _address_of(user)
         if not address or address.lower() in taken:
