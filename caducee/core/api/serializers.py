@@ -5,10 +5,11 @@ field (2–3 ms for a ticket's fifty fields, on every request that validates
 or answers one). What it builds depends only on the serializer class, so it
 is built once per class and each serializer gets copies, before the
 caller's scope is applied. DRF's own copy (``Field.__deepcopy__``) calls
-each field's constructor again, which costs half of building; a field that
-holds no other field is instead copied attribute by attribute — what
-binding, scoping or a serializer's ``get_fields`` then sets lands on the
-copy — and the others (lists, many-related, nested serializers) deeply.
+each field's constructor again, which costs half of building; a field is
+instead copied attribute by attribute — what binding, scoping or a
+serializer's ``get_fields`` then sets lands on the copy — with the field of
+a list's items (lists, many-related) copied the same way and bound to the
+new list; only nested serializers are copied deeply.
 """
 
 from __future__ import annotations

@@ -99,6 +99,13 @@ print(type(HUEY).__name__, type(cache).__name__)
 worker_heartbeat()
 cache.set("caducee-test", "shared", 60)
 print("pending", HUEY.pending_count())
+print("one client", cache._cache.get_client() is cache._cache.get_client("k", write=True))
+cache.add("caducee-count", 1, 60)
+print("counted", cache.incr("caducee-count"), cache.incr("caducee-count", 5))
+try:
+    cache.incr("caducee-never-set")
+except ValueError:
+    print("missing refused")
 """
 
 SHELL_READ = """
@@ -116,6 +123,11 @@ def test_task_queued_in_one_process_runs_in_the_worker(env):
     assert queued.returncode == 0, queued.stderr
     assert "RedisHuey RedisCache" in queued.stdout
     assert "pending 1" in queued.stdout
+    # One Redis client per pool, shared by every cache call of the process
+    # (caducee.core.cache), with Django's counter semantics kept.
+    assert "one client True" in queued.stdout
+    assert "counted 2 7" in queued.stdout
+    assert "missing refused" in queued.stdout
 
     worker = subprocess.Popen(
         [sys.executable, "-m", "caducee", "worker"],

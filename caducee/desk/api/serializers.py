@@ -42,6 +42,8 @@ from caducee.desk.models import (
     TicketLink,
 )
 from caducee.desk.services import configuration
+from caducee.desk.services.priority import with_unit_criticality
+from caducee.org.models import Person
 
 #: The largest id a client may send (a 64-bit primary key).
 MAX_ID = 2**63 - 1
@@ -247,6 +249,8 @@ class TicketSerializer(ScopedModelSerializer):
             "updated_at",
             "version",
         ]
+        # The requester is read with what the priority starts from (one query).
+        extra_kwargs = {"requester": {"queryset": with_unit_criticality(Person.objects.all())}}
 
     def get_fields(self):
         if self.context.get(ANSWER_ONLY) and not hasattr(self, "initial_data"):
@@ -287,6 +291,7 @@ class TicketListSerializer(TicketSerializer):
             }
         ]
         read_only_fields = fields
+        extra_kwargs: dict = {}
 
 
 # --- action bodies ----------------------------------------------------------------------

@@ -52,6 +52,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from caducee.cmdb.models import Priority
@@ -67,7 +68,7 @@ from caducee.desk.models import (
     Urgency,
 )
 from caducee.desk.services import configuration
-from caducee.org.models import Criticality
+from caducee.org.models import CareUnit, Criticality
 
 #: People reached from which the impact rises one level.
 MANY_PEOPLE = 100
@@ -146,6 +147,25 @@ class _Reach:
     patient_safety: bool = False
 
 
+#: Set on a requester read by ``with_unit_criticality``.
+UNIT_CRITICALITY = "unit_criticality"
+
+
+def _top_unit(person: Any) -> QuerySet:
+    return (
+        CareUnit.objects.filter(people=person, is_active=True)
+        .order_by("-criticality", "pk")
+        .values("criticality")[:1]
+    )
+
+
+def with_unit_criticality(people: QuerySet) -> QuerySet:
+    """People read together with the criticality of their most critical
+    active care unit, which a ticket they ask for starts its priority from:
+    a requester chosen from these costs the priority no read of its own."""
+    return people.annotate(**{UNIT_CRITICALITY: Subquery(_top_unit(OuterRef("pk")))})
+
+
 def _origin_unit(ticket: Any) -> tuple[int | None, str]:
     """The criticality of the care unit the ticket comes from: its own, else
     the requester's most critical active unit (read as one value: only the
@@ -155,12 +175,12 @@ def _origin_unit(ticket: Any) -> tuple[int | None, str]:
         if unit.is_active:
             return unit.criticality, ImpactSource.CARE_UNIT
     if ticket.requester_id:
-        criticality = (
-            ticket.requester.care_units.filter(is_active=True)
-            .order_by("-criticality", "pk")
-            .values_list("criticality", flat=True)
-            .first()
-        )
+        requester = ticket.requester
+        if UNIT_CRITICALITY in requester.__dict__:
+            criticality = requester.__dict__[UNIT_CRITICALITY]
+        else:
+            row = next(iter(_top_unit(requester)), None)
+            criticality = row["criticality"] if row else None
         if criticality is not None:
             return criticality, ImpactSource.REQUESTER
     return None, ImpactSource.NONE

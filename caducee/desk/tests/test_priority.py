@@ -32,6 +32,7 @@ from caducee.desk.services.priority import (
     load_matrix,
     matrix_priority,
     set_matrix_cell,
+    with_unit_criticality,
 )
 from caducee.desk.services.tickets import (
     clear_priority_override,
@@ -182,6 +183,30 @@ def test_the_tickets_care_unit_comes_before_the_requesters(new_ticket, ght):
     assert (ticket.impact, ticket.impact_source) == (Impact.HIGH, ImpactSource.CARE_UNIT)
     ticket = new_ticket(requester=ght.doctor_a)
     assert (ticket.impact, ticket.impact_source) == (Impact.CRITICAL, ImpactSource.REQUESTER)
+
+
+@pytest.mark.django_db
+def test_a_requester_read_with_their_unit_gives_the_same_priority_without_a_query(
+    ght, admin_user, django_assert_num_queries
+):
+    # The API reads the requester with their most critical active unit
+    # (one query for both); the priority must be the one the plain read gives.
+    with acting_as(admin_user):
+        retired = Person.objects.create(establishment=ght.a, first_name="Ana", last_name="Ancien")
+        retired.care_units.set([ght.icu_a])
+    ght.icu_a.is_active = False
+    ght.icu_a.save()
+    cases = [ght.doctor_a, ght.nurse_a, retired]  # ICU and ward; ICU; a closed unit only
+    compute_priority(Ticket(kind=TicketKind.INCIDENT, urgency=Urgency.MEDIUM))  # the matrix
+    for person in cases:
+        read = with_unit_criticality(Person.objects.all()).get(pk=person.pk)
+        plain = Person.objects.get(pk=person.pk)
+        ticket = Ticket(kind=TicketKind.INCIDENT, requester=read, urgency=Urgency.MEDIUM)
+        with django_assert_num_queries(0):
+            kept = compute_priority(ticket)
+        ticket.requester = plain
+        assert kept == compute_priority(ticket)
+    assert kept.source == ImpactSource.NONE  # the closed unit does not count
 
 
 @pytest.mark.django_db
