@@ -52,7 +52,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from caducee.cmdb.models import Priority
@@ -68,7 +70,7 @@ from caducee.desk.models import (
     Urgency,
 )
 from caducee.desk.services import configuration
-from caducee.org.models import CareUnit, Criticality
+from caducee.org.models import CareUnit, Criticality, Person
 
 #: People reached from which the impact rises one level.
 MANY_PEOPLE = 100
@@ -162,8 +164,22 @@ def _top_unit(person: Any) -> QuerySet:
 def with_unit_criticality(people: QuerySet) -> QuerySet:
     """People read together with the criticality of their most critical
     active care unit, which a ticket they ask for starts its priority from:
-    a requester chosen from these costs the priority no read of its own."""
-    return people.annotate(**{UNIT_CRITICALITY: Subquery(_top_unit(OuterRef("pk")))})
+    a requester chosen from these costs the priority no read of its own.
+
+    The subquery is written in SQL: built with ``Subquery``/``OuterRef``,
+    compiling it took the ORM longer than the separate query it saves. It
+    names the people's table, so use it on a queryset of people, not
+    inside another query."""
+    quote = connection.ops.quote_name
+    link = Person.care_units.through._meta
+    unit, person = quote(CareUnit._meta.db_table), quote(Person._meta.db_table)
+    table = quote(link.db_table)
+    sql = (
+        f"SELECT u.criticality FROM {unit} u JOIN {table} l ON l.careunit_id = u.id "  # noqa: S608
+        f"WHERE l.person_id = {person}.id AND u.is_active "
+        "ORDER BY u.criticality DESC, u.id LIMIT 1"
+    )
+    return people.annotate(**{UNIT_CRITICALITY: RawSQL(sql, ())})  # noqa: S611 - our names
 
 
 def _origin_unit(ticket: Any) -> tuple[int | None, str]:

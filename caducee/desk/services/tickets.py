@@ -362,7 +362,17 @@ def _add_related(actor: Any, ticket: Ticket, name: str, objects: list[Any]) -> N
 def _hold(ticket: Ticket, name: str, objects: list[Any]) -> None:
     """Keep ``objects`` as the ticket's ``name`` list, in the related model's
     order, as ``prefetch_related`` keeps one (an order that Python cannot
-    reproduce simply — descending, or across a relation — is not kept)."""
+    reproduce simply — descending, or across a relation — is not kept).
+    An empty list is held as an empty queryset: whatever is asked of it
+    (a filter, a count) answers nothing without a query, as the database
+    would for the ticket just recorded."""
+    cache = ticket.__dict__.setdefault("_prefetched_objects_cache", {})
+    if not objects:
+        related = Ticket._meta.get_field(name).related_model._default_manager.none()
+        related._result_cache = []
+        related._prefetch_done = True
+        cache[name] = related
+        return
     related = getattr(ticket, name).all()
     ordering = related.query.order_by or related.model._meta.ordering
     if any(not isinstance(key, str) or key.startswith("-") or "__" in key for key in ordering):
@@ -372,7 +382,7 @@ def _hold(ticket: Ticket, name: str, objects: list[Any]) -> None:
     ]
     related._result_cache = sorted(objects, key=lambda obj: [getattr(obj, n) for n in names])
     related._prefetch_done = True
-    ticket.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
+    cache[name] = related
 
 
 def update_ticket(

@@ -256,6 +256,23 @@ def test_tags_and_watchers_are_replaced_and_audited(ght, desk):
     assert exc.value.field == "tags"
 
 
+def test_a_new_ticket_holds_its_lists_as_the_database_has_them(
+    ght, desk, cmdb, django_assert_num_queries
+):
+    # The service keeps what it wrote as the ticket's lists (the API answers
+    # from them); an empty list must behave as an empty relation, not as the
+    # whole table, whatever is asked of it.
+    ticket = create_ticket(incident(ght), actor=desk.agent, items=[cmdb.workstation])
+    with django_assert_num_queries(0):
+        assert list(ticket.configuration_items.all()) == [cmdb.workstation]
+        assert list(ticket.tags.all()) == [] and ticket.watchers.count() == 0
+        assert not ticket.tags.filter(name__startswith="").exists()
+    tag = Tag.objects.create(name="panne")
+    assert Tag.objects.exists() and not ticket.tags.filter(pk=tag.pk).exists()
+    ticket = update_ticket(ticket, actor=desk.agent, changes={"tags": ["panne"]})
+    assert [t.name for t in ticket.tags.all()] == ["panne"]
+
+
 # --- assignment ---------------------------------------------------------------------------
 def test_an_assignee_outside_the_group_is_the_fields_error(ght, desk):
     ticket = create_ticket(incident(ght), actor=desk.agent)
