@@ -47,6 +47,28 @@ def restrict(queryset: QuerySet, user: Any, action: str = "view") -> QuerySet:
     return queryset.filter(**{f"{path}__in": ids})
 
 
+def sees(user: Any, instance: Any, action: str = "view") -> bool:
+    """Whether ``restrict`` would keep ``instance`` for ``user``: for a
+    record already in hand (one kept per process), without a query when its
+    model is scoped by its own id or a direct foreign key; any other scope
+    (a custom ``restrict_queryset``, a path through other tables) asks the
+    database through ``restrict`` itself."""
+    model = type(instance)
+    if not can(user, model, action):
+        return False
+    path = getattr(model, "scope_path", None)
+    if getattr(model, "restrict_queryset", None) is not None or (path and "__" in path):
+        found = restrict(model._default_manager.filter(pk=instance.pk), user, action)
+        return found.exists()
+    ids = user.establishment_ids()
+    if ids is None or not path:
+        return True
+    value = instance.pk if path == "pk" else getattr(instance, model._meta.get_field(path).attname)
+    if value is None:
+        return bool(getattr(model, "scope_allows_shared", False))
+    return value in ids
+
+
 def establishment_allowed(user: Any, establishment_id: int | None) -> bool:
     """Whether ``user`` may act on a record of this establishment."""
     if user is None or not user.is_authenticated:

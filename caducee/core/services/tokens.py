@@ -56,12 +56,14 @@ def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
 
 
 def authenticate_key(key: str) -> ApiToken | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.is_active or not token.user.is_active:
+    try:
+        # ``get`` on the unique hash: ``first()`` would sort and clone for one row.
+        token = ApiToken.objects.select_related("user").get(
+            key_hash=hash_key(key), revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

@@ -28,7 +28,7 @@ from rest_framework import serializers
 
 from caducee.cmdb.models import Priority
 from caducee.core.api.serializers import ScopedModelSerializer, ScopedRelatedField
-from caducee.core.services.scoping import can
+from caducee.core.services.scoping import can, sees
 from caducee.desk.models import (
     WAITING_ON,
     AssignmentGroup,
@@ -43,7 +43,8 @@ from caducee.desk.models import (
 )
 from caducee.desk.services import configuration
 from caducee.desk.services.priority import with_unit_criticality
-from caducee.org.models import Person
+from caducee.org.models import Establishment, Person
+from caducee.org.services import kept
 
 #: The largest id a client may send (a 64-bit primary key).
 MAX_ID = 2**63 - 1
@@ -80,6 +81,19 @@ class CategoryField(RelatedIdField):
         request = self.context.get("request")
         found = configuration.category(pk)
         if found is None or (request is not None and not can(request.user, Category, "view")):
+            self.fail("does_not_exist", pk_value=pk)
+        return found
+
+
+class EstablishmentField(RelatedIdField):
+    """An establishment by id, from those kept per process (no query), in
+    the caller's scope as ``restrict`` scopes establishments (``sees``)."""
+
+    def to_internal_value(self, data):
+        pk = _id_or_fail(self, data, "does_not_exist")
+        request = self.context.get("request")
+        found = kept.establishment(pk)
+        if found is None or (request is not None and not sees(request.user, found)):
             self.fail("does_not_exist", pk_value=pk)
         return found
 
@@ -251,6 +265,12 @@ class TicketSerializer(ScopedModelSerializer):
         ]
         # The requester is read with what the priority starts from (one query).
         extra_kwargs = {"requester": {"queryset": with_unit_criticality(Person.objects.all())}}
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if relation_info.related_model is Establishment and field_class is RelatedIdField:
+            field_class = EstablishmentField
+        return field_class, kwargs
 
     def get_fields(self):
         if self.context.get(ANSWER_ONLY) and not hasattr(self, "initial_data"):

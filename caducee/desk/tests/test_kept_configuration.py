@@ -112,3 +112,33 @@ def test_another_process_publishing_makes_this_one_reload(ght, desk, category):
     kept = sla_configuration.configuration()
     cache.delete(sla_configuration._snapshot.key)  # evicted: a new token, a reload
     assert sla_configuration.configuration() is not kept
+
+
+def test_an_establishment_changed_is_read_anew_by_the_api(ght, desk, admin_user):
+    # The API checks a ticket's establishment against the rows kept per
+    # process (``org.services.kept``): a rename shows at the next request.
+    from rest_framework.test import APIClient
+
+    from caducee.core.services.objects import update_object
+    from caducee.org.services import kept
+
+    client = APIClient()
+    client.force_authenticate(desk.agent)
+    body = {
+        "kind": "incident",
+        "title": "Le DPI ne répond plus",
+        "establishment": ght.a.pk,
+        "requester": ght.nurse_a.pk,
+    }
+    first = client.post("/api/desk/tickets/", body, format="json")
+    assert first.status_code == 201, first.content
+    assert kept._snapshot.kept() is not None and ght.a.pk in kept._snapshot.kept()
+    establishment = type(ght.a).objects.get(pk=ght.a.pk)
+    establishment.name = establishment.short_name = "CH Valmont Nord"
+    update_object(establishment, actor=admin_user)
+    second = client.post("/api/desk/tickets/", body, format="json")
+    assert second.status_code == 201, second.content
+    assert first.json()["establishment_name"] == "CH Valmont"
+    assert second.json()["establishment_name"] == "CH Valmont Nord"
+    outside = client.post("/api/desk/tickets/", {**body, "establishment": ght.b.pk}, format="json")
+    assert outside.status_code == 400 and "establishment" in outside.json()["error"]["fields"]
