@@ -5,8 +5,9 @@ head row ``FOR UPDATE`` (PostgreSQL) or relies on SQLite's IMMEDIATE write
 lock, so two transactions never link to the same previous event; the event
 is written in the caller's transaction and vanishes with it on rollback.
 
-Each append costs a read and an update of the chain head besides the insert,
-so a service that writes several events at once (a ticket recorded: its
+Each append costs a read of the chain head and its update besides the
+insert (on PostgreSQL the update rides on the insert's statement), so a
+service that writes several events at once (a ticket recorded: its
 creation, items, clocks, routing) gathers them: ``record_events`` appends a
 list of business events in one go, and ``batch()`` defers every event
 recorded inside it — object saves included — to one append when the block
@@ -312,7 +313,7 @@ def _insert(events: list[AuditEvent], *, head: tuple[int, str]) -> None:
     fields = _fields()
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     returning = connection.features.can_return_rows_from_bulk_insert
     head_sql = f"UPDATE {_head_table()} SET seq = %s, hash = %s WHERE id = 1"  # noqa: S608
     chunks = [events[i : i + INSERT_ROWS] for i in range(0, len(events), INSERT_ROWS)]
@@ -323,7 +324,7 @@ def _insert(events: list[AuditEvent], *, head: tuple[int, str]) -> None:
                 for event in chunk
                 for field in fields
             ]
-            values = ", ".join([row] * len(chunk))
+            values = ", ".join([marks] * len(chunk))
             sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - our columns
             last = number == len(chunks) - 1
             if last and connection.vendor == "postgresql":

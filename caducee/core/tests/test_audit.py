@@ -73,6 +73,31 @@ def test_events_cannot_be_changed_through_the_application(ght):
         event.delete()
 
 
+def test_a_large_append_is_written_in_pieces_and_still_one_chain(ght, admin_user):
+    # An import records one event per row: more rows than one INSERT takes.
+    from caducee.core.models.audit import AuditChainHead
+    from caducee.core.services import audit
+
+    people = [
+        Person(establishment=ght.a, first_name=f"Prénom{i}", last_name="Import")
+        for i in range(audit.INSERT_ROWS * 2 + 3)
+    ]
+    before = AuditEvent.objects.count()
+    with acting_as(admin_user, source="import"), transaction.atomic():
+        Person.objects.bulk_create(people)
+        with audit.batch():
+            written = audit.record_bulk_creation(people)
+    assert written == len(people) == AuditEvent.objects.count() - before
+    head = AuditChainHead.objects.get(pk=1)
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert (head.seq, head.hash) == (last.seq, last.hash)
+    assert events_for(people[-1]).get().changes["first_name"] == [None, people[-1].first_name]
+    assert verify_chain().ok
+    # Events appended outside a batch come back saved, with their ids.
+    event = audit.record_event("test.checked", people[0])
+    assert event.pk == AuditEvent.objects.get(seq=event.seq).pk
+
+
 def test_verify_command_accepts_an_intact_chain(ght, capsys):
     call_command("audit", "verify")
     assert "intact" in capsys.readouterr().out
