@@ -171,12 +171,15 @@ def with_unit_criticality(people: QuerySet) -> QuerySet:
     names the people's table, so use it on a queryset of people, not
     inside another query."""
     quote = connection.ops.quote_name
-    link = Person.care_units.through._meta
+    field = Person._meta.get_field("care_units")
+    link = field.remote_field.through._meta
+    to_unit = quote(link.get_field(field.m2m_reverse_field_name()).column)
+    to_person = quote(link.get_field(field.m2m_field_name()).column)
     unit, person = quote(CareUnit._meta.db_table), quote(Person._meta.db_table)
     table = quote(link.db_table)
     sql = (
-        f"SELECT u.criticality FROM {unit} u JOIN {table} l ON l.careunit_id = u.id "  # noqa: S608
-        f"WHERE l.person_id = {person}.id AND u.is_active "
+        f"SELECT u.criticality FROM {unit} u JOIN {table} l ON l.{to_unit} = u.id "  # noqa: S608
+        f"WHERE l.{to_person} = {person}.id AND u.is_active "
         "ORDER BY u.criticality DESC, u.id LIMIT 1"
     )
     return people.annotate(**{UNIT_CRITICALITY: RawSQL(sql, ())})  # noqa: S611 - our names
