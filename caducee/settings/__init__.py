@@ -130,6 +130,20 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     _db["TEST"] = {"NAME": env_str("CADUCEE_TEST_SQLITE_NAME", "") or None}
+elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Parameters are bound by the server, and a statement a connection has run
+    # DATABASE_PREPARE_THRESHOLD times is prepared: PostgreSQL then skips
+    # parsing and planning it. A ticket creation runs the same dozen statements
+    # every time; planning them was ~2 ms of it. Django turns preparation off
+    # by default for poolers in transaction mode: behind PgBouncer older than
+    # 1.21 (or without max_prepared_statements), set the threshold to "off".
+    _prepare = env_str("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+    _db["OPTIONS"] = {
+        "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
+        "prepare_threshold": (
+            None if _prepare in ("off", "none") else env_int("DATABASE_PREPARE_THRESHOLD", 5)
+        ),
+    }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -115,3 +115,27 @@ def test_documented_tuning_variables_reach_the_settings(tmp_path):
     result = _run_caducee(["shell", "--no-imports", "-c", code], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["9", "250", "3"]
+
+
+def _database_options(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
+    env = {
+        "CADUCEE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://caducee@db.example:5432/caducee",
+        **variables,
+    }
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    return _run_caducee(["shell", "--no-imports", "-c", code], env, tmp_path)
+
+
+def test_postgresql_prepares_frequent_statements_unless_turned_off(tmp_path):
+    result = _database_options(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+
+    # Behind a pooler in transaction mode that cannot keep prepared statements.
+    result = _database_options(tmp_path, DATABASE_PREPARE_THRESHOLD="off")
+    assert result.stdout.strip() == "{'server_side_binding': True, 'prepare_threshold': None}"
+
+    result = _database_options(tmp_path, DATABASE_PREPARE_THRESHOLD="often")
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be an integer" in result.stderr
