@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from caducee.core.api.serializers import (
     ApiTokenSerializer,
     AuditEventSerializer,
+    release_fields,
 )
 from caducee.core.filters import AuditEventFilterSet
 from caducee.core.models import ApiToken, AuditEvent
@@ -30,7 +31,26 @@ from caducee.core.services import tokens as token_services
 METHOD_ACTIONS = {"PUT": "change", "PATCH": "change", "DELETE": "delete", "POST": "add"}
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class ReleasedSerializersMixin:
+    """Once the answer is built, the serializers of the request, the one
+    behind the answer's data included, drop their bound fields, so the
+    request's objects are freed when it ends instead of waiting for the
+    garbage collector (see ``release_fields``)."""
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        self.__dict__.setdefault("_serializers_used", []).append(serializer)
+        return serializer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for serializer in self.__dict__.pop("_serializers_used", ()):
+            release_fields(serializer)
+        release_fields(getattr(getattr(response, "data", None), "serializer", None))
+        return response
+
+
+class ScopedModelViewSet(ReleasedSerializersMixin, viewsets.ModelViewSet):
     model: ClassVar[Any] = None
     create_service = staticmethod(object_services.create_object)
     update_service = staticmethod(object_services.update_object)

@@ -47,7 +47,7 @@ from rest_framework.response import Response
 from caducee.cmdb.models import ConfigurationItem
 from caducee.core.api import idempotency
 from caducee.core.api.concurrency import ConcurrencyMixin, expected_version, with_etag
-from caducee.core.api.views import ScopedModelViewSet
+from caducee.core.api.views import ReleasedSerializersMixin, ScopedModelViewSet
 from caducee.desk.api import serializers as s
 from caducee.desk.filters.tickets import TicketFilterSet
 from caducee.desk.models import Tag, Ticket, TicketLink
@@ -105,6 +105,7 @@ def _action_schema(body: Any, summary: str, **extra: Any):
 
 
 class TicketViewSet(
+    ReleasedSerializersMixin,
     ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
