@@ -136,12 +136,19 @@ class TicketViewSet(
         return super().get_object()
 
     def _answer(
-        self, ticket: Ticket, code: int = status.HTTP_200_OK, *, in_hand: bool = False
+        self,
+        ticket: Ticket,
+        code: int = status.HTTP_200_OK,
+        *,
+        in_hand: bool = False,
+        serializer: s.TicketSerializer | None = None,
     ) -> Response:
         """The ticket as it now is: read again with what the serializer shows
         or, ``in_hand``, the instance the service returned (a creation: every
         field and related record it shows was just written or read by the
-        service), with only its many-to-many lists read."""
+        service), with only its many-to-many lists read. ``serializer``: the
+        request's own, already built and validated, shows the answer instead
+        of a second one built for it."""
         if in_hand:
             fresh = ticket
             known = getattr(fresh, "_prefetched_objects_cache", {})
@@ -154,8 +161,12 @@ class TicketViewSet(
                 .prefetch_related(*DETAIL_PREFETCH)
                 .get(pk=ticket.pk)
             )
-        context = {**self.get_serializer_context(), s.ANSWER_ONLY: True}
-        data = s.TicketSerializer(fresh, context=context).data
+        if serializer is None:
+            context = {**self.get_serializer_context(), s.ANSWER_ONLY: True}
+            serializer = s.TicketSerializer(fresh, context=context)
+        else:
+            serializer.instance = fresh
+        data = serializer.data
         response = with_etag(Response(data, status=code), fresh.version)
         if code == status.HTTP_201_CREATED:
             response["Location"] = self.request.build_absolute_uri(
@@ -194,7 +205,7 @@ class TicketViewSet(
         ticket = services.create_ticket(
             Ticket(**data), actor=request.user, items=items, tags=tags, watchers=watchers
         )
-        return self._answer(ticket, status.HTTP_201_CREATED, in_hand=True)
+        return self._answer(ticket, status.HTTP_201_CREATED, in_hand=True, serializer=serializer)
 
     @extend_schema(
         request=s.TicketSerializer,

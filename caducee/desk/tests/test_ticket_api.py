@@ -158,6 +158,8 @@ def test_creation_computes_priority_and_owns_the_service_fields(api, ght, cmdb):
     assert response["ETag"] == 'W/"1"'
     assert response["Location"].endswith(url(ticket))
     assert AuditEvent.objects.filter(object_type="desk.ticket", action="create").count() == 1
+    # The answer, shown by the request's own serializer, is the ticket as read.
+    assert api.get(url(ticket)).json() == body
 
 
 def test_creation_with_a_group_and_assignee_assigns_at_once(api, ght, desk):
