@@ -10,8 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from caducee.core import collector, signals  # noqa: F401
         from caducee.core.roles import connect_role_sync
-        from caducee.core.services import access
+        from caducee.core.services import access, tokens
 
         connect_role_sync()
         access.watch()
+        tokens.watch()
         collector.connect()
