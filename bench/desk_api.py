@@ -7,7 +7,7 @@ with one client; the throughput with 8 concurrent clients is reported.
 Usage (after `caducee demo --scale ght` on the database of DATABASE_URL):
 
     CADUCEE_VAR_DIR=… DATABASE_URL=… .venv/bin/python bench/desk_api.py \
-        [--repeat 200] [--clients 8] [--seconds 20] [--workers 4]
+        [--repeat 200] [--rounds 1] [--clients 8] [--seconds 20] [--workers 4]
 
 1. One client, in process (Django's test client with a token, no network):
    p50/p95 of `POST /api/desk/tickets/` and the SQL queries it issues.
@@ -77,6 +77,12 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="one-client rounds of --repeat creates, each reported (the machine's speed drifts)",
+    )
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
@@ -133,13 +139,17 @@ def main() -> None:
         for _ in range(5):  # warm-up: caches, the impact graph
             response = client.post("/api/desk/tickets/", payload(), content_type="application/json")
             assert response.status_code == 201, response.content[:500]
-        timings, queries = [], []
-        for _ in range(args.repeat):
-            body = payload()
-            start = time.perf_counter()
-            response = client.post("/api/desk/tickets/", body, content_type="application/json")
-            timings.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 201, response.content[:500]
+        rounds: list[list[float]] = []
+        for _ in range(max(1, args.rounds)):
+            timings: list[float] = []
+            for _ in range(args.repeat):
+                body = payload()
+                start = time.perf_counter()
+                response = client.post("/api/desk/tickets/", body, content_type="application/json")
+                timings.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 201, response.content[:500]
+            rounds.append(timings)
+        queries = []
         # Queries counted apart: capturing them wraps every cursor in Django's
         # debug cursor (SQL formatted and logged), which production does not pay.
         for _ in range(10):
@@ -149,12 +159,17 @@ def main() -> None:
                 )
             assert response.status_code == 201, response.content[:500]
             queries.append(len(captured))
-    print(
-        f"one client, in process, {args.repeat} creates: p50 {statistics.median(timings):.1f} ms, "
-        f"p95 {percentile(timings, 0.95):.1f} ms, queries {min(queries)}–{max(queries)}"
-    )
+    for number, timings in enumerate(rounds, start=1):
+        label = f" (round {number} of {len(rounds)})" if len(rounds) > 1 else ""
+        print(
+            f"one client, in process, {args.repeat} creates{label}: "
+            f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+            f"queries {min(queries)}–{max(queries)}"
+        )
 
-    # 2. Over HTTP, concurrent clients.
+    # 2. Over HTTP, concurrent clients (``--clients 0``: not run).
+    if args.clients <= 0:
+        return
     port = free_port()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
