@@ -133,7 +133,10 @@ def email_recipients(
             or (comment.author_id is not None and comment.author_id == requester.user_id)
         )
     )
-    if kind in REQUESTER_KINDS and requester is not None and not wrote_it:
+    # A requester whose account was just told needs nothing more (one human,
+    # one mail): their account and preferences are not read a second time.
+    told_already = requester is not None and requester.user_id in users_told
+    if kind in REQUESTER_KINDS and requester is not None and not wrote_it and not told_already:
         recipient = _requester_recipient(
             requester, kind=kind, actor_id=None if acknowledgement else actor_id
         )

@@ -72,6 +72,25 @@ def test_the_requester_with_an_account_reads_her_language(
     assert "Hello Claire" in text_of(message)
 
 
+def test_a_requester_with_an_account_is_read_once_for_her_acknowledgement(
+    new_ticket, addressed, claire
+):
+    """Her account is one of the event's recipients and the ticket's
+    requester: found as the first, she is not looked up again as the second
+    (her account and her preferences were read twice on every ticket
+    recorded for staff with an account)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        ticket = new_ticket()
+    [mail] = OutgoingMail.objects.filter(ticket=ticket)
+    assert (mail.to_address, mail.recipient_id, mail.language) == (CLAIRE, claire.pk, "en")
+    accounts = [q for q in captured if 'FROM "core_user"' in q["sql"] and "password" in q["sql"]]
+    choices = [q for q in captured if 'FROM "desk_notificationpreference"' in q["sql"]]
+    assert (len(accounts), len(choices)) == (1, 2)  # one account read; in-app and e-mail choices
+
+
 def test_a_public_reply_reaches_the_requester_threaded_with_its_text(
     smtp_server, new_ticket, addressed, committed
 ):
