@@ -7,7 +7,8 @@ with one client; the throughput with 8 concurrent clients is reported.
 Usage (after `caducee demo --scale ght` on the database of DATABASE_URL):
 
     CADUCEE_VAR_DIR=… DATABASE_URL=… .venv/bin/python bench/desk_api.py \
-        [--repeat 200] [--rounds 1] [--clients 8] [--seconds 20] [--workers 4]
+        [--repeat 200] [--rounds 1] [--clients 8] [--seconds 20] [--workers 4] \
+        [--with-account]
 
 1. One client, in process (Django's test client with a token, no network):
    p50/p95 of `POST /api/desk/tickets/` and the SQL queries it issues.
@@ -87,6 +88,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="leave the tickets open")
+    parser.add_argument(
+        "--with-account",
+        action="store_true",
+        help="requesters who have an account (told in the application too: more queries)",
+    )
     args = parser.parse_args()
 
     tickets = Ticket.objects.count()
@@ -98,11 +104,10 @@ def main() -> None:
         atexit.register(lambda: cancel_created(agent, after=last_before))
     establishment = agent.establishments.order_by("pk").first()
     rng = random.Random(4)
-    people = list(
-        Person.objects.filter(establishment=establishment, care_units__isnull=False).values_list(
-            "pk", flat=True
-        )[:2000]
-    )
+    requesters = Person.objects.filter(establishment=establishment, care_units__isnull=False)
+    if args.with_account:
+        requesters = requesters.filter(user__is_active=True)
+    people = list(requesters.values_list("pk", flat=True)[:2000])
     items = list(
         ConfigurationItem.objects.filter(
             establishment=establishment, ci_type="workstation"
@@ -131,7 +136,10 @@ def main() -> None:
     # Revoked at the end: an account holds at most 20 active tokens.
     atexit.register(lambda: revoke_token(token, actor=agent))
     auth = f"Token {key}"
-    print(f"database: {connection.vendor}, tickets: {tickets}, establishment: {establishment}")
+    print(
+        f"database: {connection.vendor}, tickets: {tickets}, establishment: {establishment}, "
+        f"requesters: {len(people)}{' with an account' if args.with_account else ''}"
+    )
 
     # 1. One client, in process.
     with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):

@@ -33,6 +33,8 @@ def ticket_event(
     kind: str,
     actor: Any = None,
     recipients: frozenset[int] = frozenset(),
+    accounts: dict[int, Any] | None = None,
+    choices: dict[tuple[int, str], bool] | None = None,
     message: str = "",
     comment: Any = None,
     **kwargs: Any,
@@ -40,7 +42,13 @@ def ticket_event(
     try:
         with transaction.atomic():
             people = email_recipients(
-                ticket, kind=kind, actor=actor, recipients=recipients, comment=comment
+                ticket,
+                kind=kind,
+                actor=actor,
+                recipients=recipients,
+                comment=comment,
+                accounts=accounts,
+                choices=choices,
             )
             mails = [
                 (recipient, render_mail(ticket, kind=kind, recipient=recipient, comment=comment))

@@ -70,16 +70,21 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     ids.discard(getattr(actor, "pk", None))
+    accounts: dict[int, Any] = {}
     if ids:
-        ids = set(
-            get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
-        )
+        accounts = {
+            user.pk: user for user in get_user_model().objects.filter(pk__in=ids, is_active=True)
+        }
+        ids = set(accounts)
     if not ids and kind not in REQUESTER_KINDS:
         return []
+    # Every channel's choices in one read, handed on with the accounts: the
+    # other channels read neither again (see ``ticket_event``).
+    choices = read_choices(ids, kind)
     text = str(message)[:MESSAGE_LENGTH]
     rows = Notification.objects.bulk_create(
         Notification(recipient_id=pk, ticket=ticket, kind=kind, message=text)
-        for pk in sorted(wants(ids, kind, NotificationChannel.IN_APP))
+        for pk in sorted(wants(ids, kind, NotificationChannel.IN_APP, choices=choices))
     )
     ticket_event.send(
         sender=Ticket,
@@ -87,24 +92,42 @@ def notify(
         kind=kind,
         actor=actor,
         recipients=frozenset(ids),
+        accounts=accounts,
+        choices=choices,
         message=text,
         comment=comment,
     )
     return rows
 
 
-def wants(user_ids: Iterable[int], kind: str, channel: str) -> set[int]:
-    """The accounts among ``user_ids`` that want ``kind`` on ``channel``."""
+def read_choices(user_ids: Iterable[int], kind: str) -> dict[tuple[int, str], bool]:
+    """The stored choices of ``user_ids`` about ``kind``, on every channel:
+    ``(account id, channel) → enabled`` (defaults not applied)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list(
+        "user_id", "channel", "enabled"
+    )
+    return {(user_id, channel): enabled for user_id, channel, enabled in rows}
+
+
+def wants(
+    user_ids: Iterable[int],
+    kind: str,
+    channel: str,
+    *,
+    choices: dict[tuple[int, str], bool] | None = None,
+) -> set[int]:
+    """The accounts among ``user_ids`` that want ``kind`` on ``channel``
+    (``choices``: as read by ``read_choices`` for these accounts and kind)."""
     ids = set(user_ids)
     if not ids:
         return set()
+    if choices is None:
+        choices = read_choices(ids, kind)
     default = DEFAULT_PREFERENCES.get((kind, channel), True)
-    chosen = dict(
-        NotificationPreference.objects.filter(
-            user_id__in=ids, kind=kind, channel=channel
-        ).values_list("user_id", "enabled")
-    )
-    return {pk for pk in ids if chosen.get(pk, default)}
+    return {pk for pk in ids if choices.get((pk, channel), default)}
 
 
 def preferences(user: Any) -> dict[tuple[str, str], bool]:

@@ -89,8 +89,12 @@ def email_recipients(
     actor: Any,
     recipients: frozenset[int],
     comment: Any = None,
+    accounts: dict[int, Any] | None = None,
+    choices: dict[tuple[int, str], bool] | None = None,
 ) -> list[Recipient]:
-    """The e-mail recipients of one event, in a stable order."""
+    """The e-mail recipients of one event, in a stable order. ``accounts``
+    and ``choices``: the recipients' accounts and stored preferences as the
+    desk read them (``ticket_event``), read here when not given."""
     if kind == NotificationKind.REPLY and (comment is None or not comment.is_public):
         return []
     actor_id = getattr(actor, "pk", None)
@@ -102,12 +106,13 @@ def email_recipients(
 
     requester: Person | None = ticket.requester if ticket.requester_id else None
     ids = set(recipients) - {actor_id}
-    wanted = wants(ids, kind, EMAIL)
-    users = (
-        get_user_model().objects.filter(pk__in=wanted, is_active=True).order_by("pk")
-        if wanted
-        else ()
-    )
+    wanted = wants(ids, kind, EMAIL, choices=choices)
+    if accounts is not None:
+        users = [accounts[pk] for pk in sorted(wanted) if pk in accounts]
+    elif wanted:
+        users = get_user_model().objects.filter(pk__in=wanted, is_active=True).order_by("pk")
+    else:
+        users = []
     for user in users:
         address = _address_of(user)
         if not address or address.lower() in taken:
