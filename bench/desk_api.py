@@ -61,6 +61,45 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def payload_maker(establishment, *, rng: random.Random, with_account: bool = False):
+    """A function giving the body of one phone incident (a random person of
+    ``establishment`` on one of its workstations, a category, an urgency),
+    and the people it draws from."""
+    from caducee.cmdb.models import ConfigurationItem
+    from caducee.desk.models import Category
+    from caducee.org.models import Person
+
+    requesters = Person.objects.filter(establishment=establishment, care_units__isnull=False)
+    if with_account:
+        requesters = requesters.filter(user__is_active=True)
+    people = list(requesters.values_list("pk", flat=True)[:2000])
+    items = list(
+        ConfigurationItem.objects.filter(
+            establishment=establishment, ci_type="workstation"
+        ).values_list("pk", flat=True)[:2000]
+    )
+    categories = list(
+        Category.objects.filter(kind="incident", is_active=True, parent__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+    def payload() -> dict:
+        return {
+            "kind": "incident",
+            "title": TITLE,
+            "description": "Appel du service : le poste ne répond plus.",
+            "requester": rng.choice(people),
+            "establishment": establishment.pk,
+            "channel": "phone",
+            "category": rng.choice(categories),
+            "configuration_items": [rng.choice(items)],
+            "urgency": rng.choice([1, 2, 3]),
+        }
+
+    return payload, people
+
+
 def main() -> None:
     import django
 
@@ -70,11 +109,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from caducee.cmdb.models import ConfigurationItem
     from caducee.core.models import User
     from caducee.core.services.tokens import create_token, revoke_token
-    from caducee.desk.models import Category, Ticket
-    from caducee.org.models import Person
+    from caducee.desk.models import Ticket
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
@@ -103,34 +140,9 @@ def main() -> None:
     if not args.keep:
         atexit.register(lambda: cancel_created(agent, after=last_before))
     establishment = agent.establishments.order_by("pk").first()
-    rng = random.Random(4)
-    requesters = Person.objects.filter(establishment=establishment, care_units__isnull=False)
-    if args.with_account:
-        requesters = requesters.filter(user__is_active=True)
-    people = list(requesters.values_list("pk", flat=True)[:2000])
-    items = list(
-        ConfigurationItem.objects.filter(
-            establishment=establishment, ci_type="workstation"
-        ).values_list("pk", flat=True)[:2000]
+    payload, people = payload_maker(
+        establishment, rng=random.Random(4), with_account=args.with_account
     )
-    categories = list(
-        Category.objects.filter(kind="incident", is_active=True, parent__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
-
-    def payload() -> dict:
-        return {
-            "kind": "incident",
-            "title": TITLE,
-            "description": "Appel du service : le poste ne répond plus.",
-            "requester": rng.choice(people),
-            "establishment": establishment.pk,
-            "channel": "phone",
-            "category": rng.choice(categories),
-            "configuration_items": [rng.choice(items)],
-            "urgency": rng.choice([1, 2, 3]),
-        }
 
     token, key = create_token(actor=agent, name=f"bench {time.time():.0f}")
     # Revoked at the end: an account holds at most 20 active tokens.

@@ -55,46 +55,15 @@ def worker(root: str) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from caducee.cmdb.models import ConfigurationItem
     from caducee.core.models import User
     from caducee.core.services.tokens import create_token, revoke_token
-    from caducee.desk.models import Category
-    from caducee.org.models import Person
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from desk_api import TITLE
+    from desk_api import payload_maker
 
     agent = User.objects.get(username="agent")
     establishment = agent.establishments.order_by("pk").first()
-    rng = random.Random(os.getpid())
-    people = list(
-        Person.objects.filter(establishment=establishment, care_units__isnull=False).values_list(
-            "pk", flat=True
-        )[:2000]
-    )
-    items = list(
-        ConfigurationItem.objects.filter(
-            establishment=establishment, ci_type="workstation"
-        ).values_list("pk", flat=True)[:2000]
-    )
-    categories = list(
-        Category.objects.filter(kind="incident", is_active=True, parent__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
-
-    def payload() -> dict:
-        return {
-            "kind": "incident",
-            "title": TITLE,
-            "description": "Appel du service : le poste ne répond plus.",
-            "requester": rng.choice(people),
-            "establishment": establishment.pk,
-            "channel": "phone",
-            "category": rng.choice(categories),
-            "configuration_items": [rng.choice(items)],
-            "urgency": rng.choice([1, 2, 3]),
-        }
+    payload, _people = payload_maker(establishment, rng=random.Random(os.getpid()))
 
     token, key = create_token(actor=agent, name=f"bench ab {os.getpid()}")
     paused = {"total": 0.0, "since": 0.0}
