@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from caducee.core import context
 from caducee.core.services import audit
 from caducee.core.services.errors import DomainError, PermissionDenied
+from caducee.core.services.snapshots import Snapshot
 from caducee.desk.models import (
     DEFAULT_PREFERENCES,
     Notification,
@@ -100,10 +101,22 @@ def notify(
     return rows
 
 
+def _load_choosers() -> frozenset[int]:
+    rows = NotificationPreference.objects.order_by().values_list("user_id", flat=True)
+    return frozenset(rows.distinct())
+
+
+#: The accounts that stored any choice. Most keep the defaults, so an event
+#: for them needs no read of the choices; kept per process, fresh across
+#: processes (``core.services.snapshots``), replaced when a choice is saved.
+_choosers: Snapshot[frozenset[int]] = Snapshot("desk-notification-choosers", _load_choosers)
+_choosers.watch(NotificationPreference)
+
+
 def read_choices(user_ids: Iterable[int], kind: str) -> dict[tuple[int, str], bool]:
     """The stored choices of ``user_ids`` about ``kind``, on every channel:
     ``(account id, channel) → enabled`` (defaults not applied)."""
-    ids = set(user_ids)
+    ids = set(user_ids) & _choosers.get()
     if not ids:
         return {}
     rows = NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list(

@@ -83,15 +83,39 @@ def test_a_requester_with_an_account_is_read_once_for_her_acknowledgement(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from caducee.desk.services import notifications
+
+    notifications._choosers.get()  # the process knows who stored choices
     with CaptureQueriesContext(connection) as captured:
         ticket = new_ticket()
     [mail] = OutgoingMail.objects.filter(ticket=ticket)
     assert (mail.to_address, mail.recipient_id, mail.language) == (CLAIRE, claire.pk, "en")
     accounts = [q for q in captured if 'FROM "core_user"' in q["sql"] and "password" in q["sql"]]
     choices = [q for q in captured if 'FROM "desk_notificationpreference"' in q["sql"]]
-    # Her account and her choices for every channel are read once, by the
-    # desk, and handed to the e-mail channel with the event.
-    assert (len(accounts), len(choices)) == (1, 1)
+    # Her account is read once, by the desk, and handed to the e-mail
+    # channel with the event; she kept the defaults, so no choice is read.
+    assert (len(accounts), len(choices)) == (1, 0)
+
+    set_preferences(
+        claire, {(NotificationKind.REPLY, NotificationChannel.IN_APP): False}, actor=claire
+    )
+    with CaptureQueriesContext(connection) as captured:
+        new_ticket()
+    reads = [q for q in captured if '"desk_notificationpreference"."kind" =' in q["sql"]]
+    assert len(reads) == 1  # her choices for every channel, once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_choice_stored_applies_to_the_next_event(smtp_server, new_ticket, addressed, claire):
+    """Who stored choices is kept per process: a choice committed applies
+    to the very next event (the kept list is replaced on commit)."""
+    new_ticket()
+    assert len(smtp_server.to(CLAIRE)) == 1
+    set_preferences(
+        claire, {(NotificationKind.CREATED, NotificationChannel.EMAIL): False}, actor=claire
+    )
+    ticket = new_ticket()
+    assert not OutgoingMail.objects.filter(ticket=ticket).exists()
 
 
 def test_a_public_reply_reaches_the_requester_threaded_with_its_text(
