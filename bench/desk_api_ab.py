@@ -98,11 +98,6 @@ def worker(root: str) -> None:
         revoke_token(token, actor=agent)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the other checkout")
@@ -122,7 +117,7 @@ def main() -> None:
     from caducee.desk.models import Ticket
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from desk_api import cancel_created
+    from desk_api import cancel_created, percentile
 
     agent = User.objects.get(username="agent")
     last_before = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
