@@ -29,15 +29,13 @@ ticket_recording = Signal()
 #: with ``ticket``, ``kind`` (a ``NotificationKind`` value), ``actor`` (the
 #: account that acted, ``None`` for the system), ``recipients`` (frozenset of
 #: the account ids the desk notifies about it — already without the actor
-#: and inactive accounts, before any preference), ``accounts`` (those
-#: accounts, loaded: id → account) and ``choices`` (their stored preferences
-#: for this kind, ``(account id, channel) → enabled``, defaults not applied;
-#: both so that a channel reads neither again), ``message`` (the in-app
+#: and inactive accounts, before any preference), ``message`` (the in-app
 #: text, in the acting request's language; a channel renders its own text)
 #: and ``comment`` (the ``Comment`` for a reply or a mention, else ``None``).
 #: Requester-facing kinds (created, reply, resolved, closed) concern the
 #: ticket's requester even without an account: a channel that reaches people
 #: by address (e-mail) adds the requester's own address. Sent inside the
-#: write's transaction: receivers write their rows there and act after
-#: commit (``transaction.on_commit``), so a rolled-back write tells no one.
+#: write's transaction: receivers note the event there, as little as makes
+#: it durable, and do their work after commit (``transaction.on_commit``),
+#: so a rolled-back write tells no one and the write does not wait for them.
 ticket_event = Signal()

@@ -1,9 +1,11 @@
 """The outbox: one row per e-mail Caducée sends about a ticket.
 
-Rule (issue "Channels" point 1): a notification e-mail is written as a row
-in the transaction of the event that causes it (a rolled-back write sends
-nothing) and sent by the task queue after commit, at most once. The row is
-the unit of that promise:
+Rule (issue "Channels" point 1): a notification e-mail exists only if the
+event that causes it committed (a rolled-back write sends nothing) and is
+sent by the task queue, at most once. The event's transaction notes it
+(``MailEvent``, one small row: ``services.events``); after commit the task
+queue writes its mails as outbox rows and sends them. The outbox row is
+the unit of the sending promise:
 
 * ``key`` is unique per (event, recipient address), so the same event told
   twice writes one row;
@@ -29,6 +31,47 @@ from django.utils.translation import gettext_lazy as _
 
 from caducee.core.models import BaseModel
 from caducee.desk.models import NotificationKind
+
+
+class MailEvent(models.Model):
+    """A desk event whose e-mails are still to be written (see
+    ``caducee.notify.services.events``): the event's facts, written in its
+    transaction, turned into outbox rows after commit, then deleted."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    ticket = models.ForeignKey(
+        "desk.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+"
+    )
+    #: The ticket's version the event happened at (the outbox rows' key).
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("event"), max_length=16, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: The account ids the desk notified (``ticket_event``'s ``recipients``).
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    comment = models.ForeignKey(
+        "desk.Comment",
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("e-mail event to write")
+        verbose_name_plural = _("e-mail events to write")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.ticket_id} v{self.version}"
 
 
 class MailState(models.TextChoices):

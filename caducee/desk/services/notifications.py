@@ -71,21 +71,15 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     ids.discard(getattr(actor, "pk", None))
-    accounts: dict[int, Any] = {}
     if ids:
-        accounts = {
-            user.pk: user for user in get_user_model().objects.filter(pk__in=ids, is_active=True)
-        }
-        ids = set(accounts)
+        active = get_user_model().objects.filter(pk__in=ids, is_active=True)
+        ids = set(active.values_list("pk", flat=True))
     if not ids and kind not in REQUESTER_KINDS:
         return []
-    # Every channel's choices in one read, handed on with the accounts: the
-    # other channels read neither again (see ``ticket_event``).
-    choices = read_choices(ids, kind)
     text = str(message)[:MESSAGE_LENGTH]
     rows = Notification.objects.bulk_create(
         Notification(recipient_id=pk, ticket=ticket, kind=kind, message=text)
-        for pk in sorted(wants(ids, kind, NotificationChannel.IN_APP, choices=choices))
+        for pk in sorted(wants(ids, kind, NotificationChannel.IN_APP))
     )
     ticket_event.send(
         sender=Ticket,
@@ -93,8 +87,6 @@ def notify(
         kind=kind,
         actor=actor,
         recipients=frozenset(ids),
-        accounts=accounts,
-        choices=choices,
         message=text,
         comment=comment,
     )
@@ -125,20 +117,12 @@ def read_choices(user_ids: Iterable[int], kind: str) -> dict[tuple[int, str], bo
     return {(user_id, channel): enabled for user_id, channel, enabled in rows}
 
 
-def wants(
-    user_ids: Iterable[int],
-    kind: str,
-    channel: str,
-    *,
-    choices: dict[tuple[int, str], bool] | None = None,
-) -> set[int]:
-    """The accounts among ``user_ids`` that want ``kind`` on ``channel``
-    (``choices``: as read by ``read_choices`` for these accounts and kind)."""
+def wants(user_ids: Iterable[int], kind: str, channel: str) -> set[int]:
+    """The accounts among ``user_ids`` that want ``kind`` on ``channel``."""
     ids = set(user_ids)
     if not ids:
         return set()
-    if choices is None:
-        choices = read_choices(ids, kind)
+    choices = read_choices(ids, kind)
     default = DEFAULT_PREFERENCES.get((kind, channel), True)
     return {pk for pk in ids if choices.get((pk, channel), default)}
 

@@ -34,7 +34,7 @@ from caducee.sla.tests.sla_data import policies  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 #: The queries one creation may cost (measured, plus a margin of two).
-MAX_QUERIES = 28
+MAX_QUERIES = 23
 M2M = ("configuration_items", "tags", "watchers")
 
 

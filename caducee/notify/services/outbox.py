@@ -1,8 +1,9 @@
 """Writing notification e-mails to the outbox, sending them, retrying them.
 
 Rule (issue "Channels" point 1; STYLE.md principles 8 and 9): an event's
-mails are rows written in the event's own transaction (``queue_event``) and
-sent after commit by the task queue. Sending never sends a row twice:
+mails are rows (``queue_event``) written after the event committed, from
+what it noted in its transaction (``services.events``), and sent by the
+task queue. Sending never sends a row twice:
 
 1. claim — in its own committed transaction, the row goes pending →
    sending (on PostgreSQL the due rows are read ``FOR UPDATE SKIP LOCKED``,
@@ -69,13 +70,15 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
-def idempotency_key(ticket: Ticket, kind: str, comment: Any, message: str, address: str) -> str:
-    """One key per (event, address): the ticket at its version, the event's
-    kind, comment and text (two SLA warnings of one version differ by it)."""
+def idempotency_key(
+    ticket: Ticket, kind: str, version: int, comment: Any, message: str, address: str
+) -> str:
+    """One key per (event, address): the ticket at the event's version, the
+    event's kind, comment and text (two SLA warnings of one version differ by it)."""
     parts = [
         str(ticket.pk),
         kind,
-        str(ticket.version),
+        str(version),
         str(getattr(comment, "pk", "") or ""),
         message,
         address.strip().lower(),
@@ -104,22 +107,27 @@ def queue_event(
     ticket: Ticket,
     *,
     kind: str,
+    version: int,
     message: str,
     comment: Any,
     mails: Iterable[tuple[Recipient, RenderedMail]],
 ) -> list[int]:
-    """Write the outbox rows of one event (in the caller's transaction) and
-    send them once it commits; an event already written is not written again."""
+    """Write the outbox rows of one event (of the ticket at ``version``), in
+    the caller's transaction, and return their ids for sending; an event
+    already written is not written again."""
     from caducee.desk.services.reply_tokens import message_id
 
     keyed = {
-        idempotency_key(ticket, kind, comment, message, recipient.address): (recipient, mail)
+        idempotency_key(ticket, kind, version, comment, message, recipient.address): (
+            recipient,
+            mail,
+        )
         for recipient, mail in mails
     }
     if not keyed:
         return []
-    # The recording of a ticket is the first event about it (in the same
-    # transaction): no mail of it exists yet, none to thread after.
+    # The recording of a ticket is the first event about it: its mails are
+    # the first, none to thread after.
     first = kind == "created"
     known = (
         set()
@@ -150,12 +158,7 @@ def queue_event(
                 next_attempt_at=now,
             )
         )
-    ids = [row.pk for row in rows]
-    if ids:
-        # robust: a queue that cannot be reached must not fail a committed
-        # write; the sweep sends these rows within a minute anyway.
-        transaction.on_commit(lambda: enqueue(ids), robust=True)
-    return ids
+    return [row.pk for row in rows]
 
 
 def enqueue(ids: list[int]) -> None:
@@ -273,9 +276,13 @@ def fail_stuck(*, now: dt.datetime | None = None) -> int:
 
 
 def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The periodic pass: abandoned rows failed, due rows sent."""
+    """The periodic pass: abandoned rows failed, the mails of events whose
+    enqueue was lost written, due rows sent."""
+    from caducee.notify.services.events import expand
+
     stuck = fail_stuck(now=now)
-    return {"stuck": stuck, **send(now=now)}
+    written = len(expand())
+    return {"stuck": stuck, "written": written, **send(now=now)}
 
 
 # --- the administrator's retry ------------------------------------------------------------

@@ -89,12 +89,8 @@ def email_recipients(
     actor: Any,
     recipients: frozenset[int],
     comment: Any = None,
-    accounts: dict[int, Any] | None = None,
-    choices: dict[tuple[int, str], bool] | None = None,
 ) -> list[Recipient]:
-    """The e-mail recipients of one event, in a stable order. ``accounts``
-    and ``choices``: the recipients' accounts and stored preferences as the
-    desk read them (``ticket_event``), read here when not given."""
+    """The e-mail recipients of one event, in a stable order."""
     if kind == NotificationKind.REPLY and (comment is None or not comment.is_public):
         return []
     actor_id = getattr(actor, "pk", None)
@@ -106,10 +102,8 @@ def email_recipients(
 
     requester: Person | None = ticket.requester if ticket.requester_id else None
     ids = set(recipients) - {actor_id}
-    wanted = wants(ids, kind, EMAIL, choices=choices)
-    if accounts is not None:
-        users = [accounts[pk] for pk in sorted(wanted) if pk in accounts]
-    elif wanted:
+    wanted = wants(ids, kind, EMAIL)
+    if wanted:
         users = get_user_model().objects.filter(pk__in=wanted, is_active=True).order_by("pk")
     else:
         users = []

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from caducee.desk.models import NotificationKind, Ticket
 from caducee.desk.signals import ticket_event
-from caducee.notify.models import MailState, OutgoingMail
-from caducee.notify.services import outbox
+from caducee.notify.models import MailEvent, MailState, OutgoingMail
+from caducee.notify.services import events, outbox
 from caducee.notify.tasks import send_due_mail, send_outgoing_mail
 from caducee.notify.tests.conftest import CLAIRE
 
@@ -22,6 +22,13 @@ pytestmark = pytest.mark.django_db
 def only_mail() -> OutgoingMail:
     [mail] = OutgoingMail.objects.all()
     return mail
+
+
+def written_mail() -> OutgoingMail:
+    """The one mail of the events noted so far, written but not sent (as
+    the task does before sending)."""
+    events.expand()
+    return only_mail()
 
 
 def test_a_task_run_twice_sends_one_mail(smtp_server, new_ticket, committed):
@@ -108,9 +115,39 @@ def test_a_relay_that_is_down_is_retried(smtp_server, new_ticket, committed, set
     assert len(smtp_server.to(CLAIRE)) == 1
 
 
+def test_an_event_whose_enqueue_was_lost_is_mailed_by_the_sweep(smtp_server, new_ticket):
+    ticket = new_ticket()  # committed without running the after-commit enqueue: a killed worker
+    [event] = MailEvent.objects.all()
+    assert (event.ticket, event.kind, event.version) == (ticket, "created", ticket.version)
+    assert not OutgoingMail.objects.exists() and smtp_server.messages == []
+    send_due_mail()
+    assert len(smtp_server.to(CLAIRE)) == 1
+    assert not MailEvent.objects.exists()
+    send_due_mail()
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_queue_out_of_reach_costs_no_write_and_the_sweep_mails(
+    smtp_server, new_ticket, committed, monkeypatch
+):
+    """Redis down at the commit: the ticket is recorded, its event waits,
+    and the minute's sweep writes and sends its mail."""
+
+    def unreachable(ids):
+        raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(events, "enqueue", unreachable)
+    with committed():
+        ticket = new_ticket()
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
+    assert MailEvent.objects.count() == 1 and smtp_server.messages == []
+    send_due_mail()
+    assert len(smtp_server.to(CLAIRE)) == 1
+
+
 def test_a_mail_whose_enqueue_was_lost_goes_with_the_sweep(smtp_server, new_ticket):
-    new_ticket()  # committed without running the after-commit enqueue: a killed worker
-    mail = only_mail()
+    new_ticket()
+    mail = written_mail()  # written, then the worker died before sending
     assert mail.state == MailState.PENDING and smtp_server.messages == []
     send_due_mail()
     assert len(smtp_server.to(CLAIRE)) == 1
@@ -118,7 +155,7 @@ def test_a_mail_whose_enqueue_was_lost_goes_with_the_sweep(smtp_server, new_tick
 
 def test_a_mail_left_sending_is_failed_not_resent(smtp_server, new_ticket):
     new_ticket()
-    mail = only_mail()
+    mail = written_mail()
     now = timezone.now()
     assert outbox.claim([mail.pk], now=now) == [mail.pk]
     # the worker dies here, before or after talking to SMTP: nobody knows
@@ -133,10 +170,11 @@ def test_a_mail_left_sending_is_failed_not_resent(smtp_server, new_ticket):
 
 def test_a_mail_being_sent_just_now_is_left_alone(smtp_server, new_ticket):
     new_ticket()
-    mail = only_mail()
+    mail = written_mail()
     now = timezone.now()
     outbox.claim([mail.pk], now=now)
-    assert outbox.sweep(now=now + dt.timedelta(minutes=2)) == {"stuck": 0, "claimed": 0, "sent": 0}
+    swept = outbox.sweep(now=now + dt.timedelta(minutes=2))
+    assert swept == {"stuck": 0, "written": 0, "claimed": 0, "sent": 0}
     mail.refresh_from_db()
     assert mail.state == MailState.SENDING
 
@@ -145,7 +183,7 @@ def test_the_same_event_told_twice_writes_one_mail(
     smtp_server, new_ticket, desk, committed, django_capture_on_commit_callbacks
 ):
     ticket = new_ticket()
-    OutgoingMail.objects.all().delete()
+    MailEvent.objects.all().delete()  # its acknowledgement is not the point here
     event = {
         "ticket": Ticket.objects.get(pk=ticket.pk),
         "kind": NotificationKind.RESOLVED,
@@ -159,6 +197,41 @@ def test_the_same_event_told_twice_writes_one_mail(
         ticket_event.send(sender=Ticket, **event)
     assert OutgoingMail.objects.count() == 1
     assert len(smtp_server.to(CLAIRE)) == 1
+
+
+def test_an_event_taken_twice_is_written_once(smtp_server, new_ticket):
+    """Two workers on one event (the task and the sweep): the second finds it
+    taken and writes nothing."""
+    new_ticket()
+    [event] = MailEvent.objects.all()
+    first = events.expand([event.pk])
+    assert len(first) == 1
+    assert events.expand([event.pk]) == []
+    assert OutgoingMail.objects.count() == 1
+
+
+def test_a_failing_event_is_dropped_and_the_others_written(
+    smtp_server, new_ticket, monkeypatch, caplog
+):
+    """A surprise while writing one event's mails (a broken template) costs
+    that event's mails only: logged, dropped, not retried every minute."""
+    from caducee.notify.services import rendering
+
+    broken = new_ticket(title="Premier")
+    fine = new_ticket(title="Second")
+    real = rendering.render_mail
+
+    def render(ticket, **kwargs):
+        if ticket.pk == broken.pk:
+            raise RuntimeError("template missing")
+        return real(ticket, **kwargs)
+
+    monkeypatch.setattr(events, "render_mail", render)
+    written = events.expand()
+    assert [mail.ticket_id for mail in OutgoingMail.objects.filter(pk__in=written)] == [fine.pk]
+    assert not MailEvent.objects.exists()
+    assert "notification e-mails of event" in caplog.text and "template missing" in caplog.text
+    assert Ticket.objects.filter(pk=broken.pk).exists()
 
 
 def test_backoff_doubles_up_to_an_hour():

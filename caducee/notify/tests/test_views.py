@@ -17,7 +17,7 @@ from caducee.core.models import AuditEvent
 from caducee.desk.models import Notification, NotificationChannel, NotificationKind
 from caducee.desk.services.notifications import preferences
 from caducee.notify.models import MailState, OutgoingMail
-from caducee.notify.services import outbox
+from caducee.notify.services import events, outbox
 from caducee.notify.tests.conftest import CLAIRE
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +145,7 @@ def test_a_mail_of_another_establishment_is_not_listed(client, make_user, ght, f
 
 def test_the_stuck_mail_shows_why(client, administrator, new_ticket):
     new_ticket()
+    events.expand()
     [mail] = OutgoingMail.objects.all()
     now = timezone.now()
     outbox.claim([mail.pk], now=now)
