@@ -11,7 +11,7 @@ Usage (the environment of `bench/desk_api.py`: a database loaded with the
 ght demo, Redis with PostgreSQL):
 
     CADUCEE_VAR_DIR=… DATABASE_URL=… .venv/bin/python bench/desk_api_ab.py \\
-        --base /path/to/other/checkout [--repeat 300]
+        --base /path/to/other/checkout [--repeat 300] [--with-account]
 
 `--base` is the checkout to compare with (e.g. `git worktree add /tmp/base
 <commit>`); this checkout is the other side. Both run with this virtualenv's
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 60  # past CADUCEE_GC_FREEZE_AFTER (50): both sides measured settled
 
 
-def worker(root: str) -> None:
+def worker(root: str, *, with_account: bool = False) -> None:
     """One side: creates a ticket each time it reads a line; answers the
     request's time and the garbage collector's time in it (ms)."""
     sys.path.insert(0, root)
@@ -63,7 +63,9 @@ def worker(root: str) -> None:
 
     agent = User.objects.get(username="agent")
     establishment = agent.establishments.order_by("pk").first()
-    payload, _people = payload_maker(establishment, rng=random.Random(os.getpid()))
+    payload, _people = payload_maker(
+        establishment, rng=random.Random(os.getpid()), with_account=with_account
+    )
 
     token, key = create_token(actor=agent, name=f"bench ab {os.getpid()}")
     paused = {"total": 0.0, "since": 0.0}
@@ -102,10 +104,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the other checkout")
     parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument(
+        "--with-account", action="store_true", help="requesters who have an account"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker)
+        worker(args.worker, with_account=args.with_account)
         return
 
     sys.path.insert(0, str(ROOT))
@@ -124,7 +129,15 @@ def main() -> None:
     sides = {"base": str(Path(args.base).resolve()), "this": str(ROOT)}
     processes = {
         name: subprocess.Popen(  # noqa: S603 - this script, fixed arguments
-            [sys.executable, __file__, "--base", args.base, "--worker", root],
+            [
+                sys.executable,
+                __file__,
+                "--base",
+                args.base,
+                *(["--with-account"] if args.with_account else []),
+                "--worker",
+                root,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
