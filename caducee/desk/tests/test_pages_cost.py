@@ -56,6 +56,27 @@ def test_closed_newest_first_reads_no_distinct_rows(client, desk, closed):
     assert not any("DISTINCT" in sql for sql in _ticket_queries(captured))
 
 
+def test_closed_tickets_come_newest_recorded_first_by_the_index_order(client, desk, closed):
+    """Without a chosen sort, the closed tickets are listed by when they were
+    recorded (an imported history need not have its ids in that order), in
+    the order the (status, priority, created_at, id) index keeps: ordering
+    by id walked every newer ticket of another state."""
+    import datetime as dt
+
+    done, _open = closed
+    oldest, middle, newest = done
+    # An import: the first row inserted is the most recent ticket.
+    Ticket.objects.filter(pk=oldest.pk).update(created_at=newest.created_at + dt.timedelta(days=1))
+    client.force_login(desk.agent)
+    with CaptureQueriesContext(connection) as captured:
+        query = {"queue": "all", "status": "closed", "priority": str(oldest.priority)}
+        response = client.get(QUEUE, query)
+    rows = response.context["page"].rows
+    assert [t.pk for t in rows] == [oldest.pk, newest.pk, middle.pk]
+    [listing] = [sql for sql in _ticket_queries(captured) if "ORDER BY" in sql]
+    assert re.search(r'ORDER BY "desk_ticket"."created_at" DESC, "desk_ticket"."id" DESC', listing)
+
+
 def test_several_statuses_and_priorities_list_each_ticket_once(client, desk, closed):
     done, opened = closed
     client.force_login(desk.agent)
