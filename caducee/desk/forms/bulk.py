@@ -17,7 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caducee.core.widgets import lighten
-from caducee.desk.forms.tickets import AssigneeField, assignee_queryset
+from caducee.desk.forms.tickets import AssigneeField, assignee_queryset, use_assignees
 from caducee.desk.models import AssignmentGroup, ResolutionCode, Status
 from caducee.desk.services.bulk import BULK_STATUSES, MAX_TICKETS, Selected
 
@@ -94,7 +94,7 @@ class TicketBulkForm(forms.Form):
             .restrict(user, "view")
             .filter(is_active=True)
         )
-        self.fields["assignee"].queryset = assignee_queryset()
+        use_assignees(self.fields["assignee"])
         lighten(self)
 
     def clean(self) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def notify(
     ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     ids.discard(getattr(actor, "pk", None))
     if ids:
-        active = get_user_model().objects.filter(pk__in=ids, is_active=True)
+        active = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by()
         ids = set(active.values_list("pk", flat=True))
     if not ids and kind not in REQUESTER_KINDS:
         return []

@@ -47,6 +47,7 @@ from caducee.desk.forms.tickets import (
     PriorityOverrideForm,
     TicketItemsForm,
     TransitionForm,
+    transition_groups,
 )
 from caducee.desk.models import (
     REOPEN_STATUSES,
@@ -73,13 +74,19 @@ TICKET_RELATED = (
 #: The requester with what the card shows, the group with what the header
 #: and the escalation form name (next level, manager).
 TICKET_PREFETCH = (
+    # ``order_by()``: one row each, and ordering a query by its model's
+    # default order costs Django ~1 ms of compiling on these wide joins.
     Prefetch(
         "requester",
-        queryset=Person.objects.select_related("room", "job", "manager", "establishment"),
+        queryset=Person.objects.select_related(
+            "room", "job", "manager", "establishment"
+        ).order_by(),
     ),
     Prefetch(
         "assignment_group",
-        queryset=AssignmentGroup.objects.select_related("team", "escalates_to__team", "manager"),
+        queryset=AssignmentGroup.objects.select_related(
+            "team", "escalates_to__team", "manager"
+        ).order_by(),
     ),
     "configuration_items",
     "tags",
@@ -118,7 +125,9 @@ def attach_users(ticket: Ticket) -> None:
 
 def get_ticket(user: Any, pk: Any) -> Ticket:
     try:
-        ticket = ticket_queryset(user).filter(pk=int(pk)).first()
+        # Unordered: one row by its key (``first()`` would order it by the
+        # tickets' default order, ~1 ms of the ORM's compiling).
+        ticket = next(iter(ticket_queryset(user).filter(pk=int(pk)).order_by()[:1]), None)
     except (TypeError, ValueError):
         ticket = None
     if ticket is None:
@@ -270,6 +279,7 @@ def transition_actions(
     are one "Reopen"."""
     allowed = ticket.allowed_transitions()
     version = ticket.version
+    groups = transition_groups(user, ticket)
     actions: list[dict[str, Any]] = []
 
     def add(to: str, label: str, **extra: Any) -> None:
@@ -281,6 +291,7 @@ def transition_actions(
             form = TransitionForm(
                 user=user,
                 ticket=ticket,
+                groups=groups,
                 auto_id=f"transition-{to}-%s",
                 initial={"to": extra.pop("to_value", to), "version": version},
             )
