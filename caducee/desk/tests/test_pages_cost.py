@@ -75,6 +75,13 @@ def test_closed_tickets_come_newest_recorded_first_by_the_index_order(client, de
     assert [t.pk for t in rows] == [oldest.pk, newest.pk, middle.pk]
     [listing] = [sql for sql in _ticket_queries(captured) if "ORDER BY" in sql]
     assert re.search(r'ORDER BY "desk_ticket"."created_at" DESC, "desk_ticket"."id" DESC', listing)
+    # Several statuses, or none: no index keeps them in creation order, and
+    # SQLite would sort the establishment's tickets; by id, newest first.
+    for query in ({"queue": "all", "status": ["closed", "new"]}, {"queue": "all"}):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(QUEUE, query)
+        [listing] = [sql for sql in _ticket_queries(captured) if "ORDER BY" in sql]
+        assert re.search(r'ORDER BY "desk_ticket"."id" DESC LIMIT', listing), listing[-200:]
 
 
 def test_several_statuses_and_priorities_list_each_ticket_once(client, desk, closed):

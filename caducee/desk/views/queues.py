@@ -171,11 +171,16 @@ def _ordered(queryset: QuerySet, data: QueryDict) -> QuerySet:
         return queryset.order_by(*queryset.query.order_by, "-pk")
     statuses = set(data.getlist("status"))
     if data.get("queue") == "all" and not (statuses and statuses <= set(OPEN_STATUSES)):
-        # Newest first, in the order the (status, priority, created_at, id)
-        # and (created_at, id) indexes keep: a closed-ticket queue reads its
-        # 50 rows from the index, where ordering by id walked every newer
-        # ticket of any other state (a burst of alerts, a bulk import).
-        return queryset.order_by("-created_at", "-pk")
+        # Newest first. For one status (the closed tickets, the cancelled
+        # ones), by creation, the order of the (status, created_at, id) and
+        # (status, priority, created_at, id) indexes: the 50 rows come from
+        # the index, where ordering by id walked every newer ticket of any
+        # other state (a burst of alerts, a bulk import). Otherwise by id: no
+        # index gives several statuses, or none, in creation order, and
+        # SQLite would sort the establishment's tickets to find it.
+        if len(statuses) == 1:
+            return queryset.order_by("-created_at", "-pk")
+        return queryset.order_by("-pk")
     return queryset
 
 
