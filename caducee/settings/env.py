@@ -15,7 +15,11 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; set but empty counts as unset, as for the other
+    helpers (an environment file's ``DATABASE_URL=`` means the default, not
+    a database named nothing)."""
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -139,3 +139,17 @@ def test_postgresql_prepares_frequent_statements_unless_turned_off(tmp_path):
     result = _database_options(tmp_path, DATABASE_PREPARE_THRESHOLD="often")
     assert result.returncode != 0
     assert "DATABASE_PREPARE_THRESHOLD must be an integer" in result.stderr
+
+
+def test_a_variable_set_empty_means_its_default(tmp_path):
+    """``DATABASE_URL=`` in an environment file: the embedded SQLite database,
+    not a start-up error about a scheme named nothing."""
+    env = {"CADUCEE_VAR_DIR": str(tmp_path), "DATABASE_URL": "", "CADUCEE_API_RATE": ""}
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], "
+        "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['token'])"
+    )
+    result = _run_caducee(["shell", "--no-imports", "-c", code], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "1200/min"]
