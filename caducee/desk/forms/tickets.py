@@ -397,18 +397,21 @@ class TransitionForm(VersionedForm):
         user: Any = None,
         ticket: Ticket | None = None,
         groups: QuerySet | None = None,
+        group_options: list[tuple[int, str]] | None = None,
         **kw: Any,
     ):
         super().__init__(*args, **kw)
         if groups is None:
             groups = transition_groups(user, ticket)
         self.fields["assignment_group"].queryset = groups
-        if ticket is not None:
+        if group_options is None and ticket is not None:
+            group_options = choices.group_choices(user, ticket.establishment_id)
+        if group_options is not None:
             # What to offer, from the groups kept per process (a submitted
             # group is still checked against ``groups``).
             self.fields["assignment_group"].choices = [
                 ("", self.fields["assignment_group"].empty_label),
-                *choices.group_choices(user, ticket.establishment_id),
+                *group_options,
             ]
         use_assignees(self.fields["assignee"])
 

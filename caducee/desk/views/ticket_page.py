@@ -58,6 +58,7 @@ from caducee.desk.models import (
     TicketKind,
     TicketLink,
 )
+from caducee.desk.services import choices
 from caducee.desk.services import requester as requester_services
 from caducee.org.models import CareUnit, Criticality, Person
 
@@ -279,7 +280,9 @@ def transition_actions(
     are one "Reopen"."""
     allowed = ticket.allowed_transitions()
     version = ticket.version
+    # Built once for the page's several forms.
     groups = transition_groups(user, ticket)
+    group_options = choices.group_choices(user, ticket.establishment_id)
     actions: list[dict[str, Any]] = []
 
     def add(to: str, label: str, **extra: Any) -> None:
@@ -292,6 +295,7 @@ def transition_actions(
                 user=user,
                 ticket=ticket,
                 groups=groups,
+                group_options=group_options,
                 auto_id=f"transition-{to}-%s",
                 initial={"to": extra.pop("to_value", to), "version": version},
             )
