@@ -36,10 +36,10 @@ from typing import Any
 
 from django.db import transaction
 
-from caducee.desk.models import Comment, NotificationKind, Ticket
+from caducee.desk.models import Comment, Ticket
 from caducee.notify.models import MailEvent
 from caducee.notify.services.outbox import queue_event
-from caducee.notify.services.recipients import REQUESTER_KINDS, email_recipients
+from caducee.notify.services.recipients import email_recipients, may_reach
 from caducee.notify.services.rendering import render_mail
 
 logger = logging.getLogger(__name__)
@@ -58,10 +58,8 @@ def note_event(
     they are written and sent once it commits. ``None`` when it cannot:
     an internal note reaches no one by mail, and an event that concerns no
     account and is not for the requester has no reader."""
-    if kind == NotificationKind.REPLY and (comment is None or not comment.is_public):
-        return None
     ids = sorted(set(recipients))
-    if not ids and kind not in REQUESTER_KINDS:
+    if not may_reach(kind, comment=comment, recipients=frozenset(ids)):
         return None
     event = MailEvent.objects.create(
         ticket=ticket,

@@ -34,20 +34,10 @@ from caducee.desk.models import (
     NotificationKind,
     Ticket,
 )
-from caducee.desk.services.notifications import wants
+from caducee.desk.services.notifications import REQUESTER_KINDS, wants
 from caducee.org.models import Person
 
 EMAIL = NotificationChannel.EMAIL
-
-#: Events the ticket's requester is told about by address, account or not.
-REQUESTER_KINDS = frozenset(
-    {
-        NotificationKind.CREATED,
-        NotificationKind.REPLY,
-        NotificationKind.RESOLVED,
-        NotificationKind.CLOSED,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -82,6 +72,15 @@ def _works_tickets(user: Any) -> bool:
     return user.has_perm("desk.change_ticket")
 
 
+def may_reach(kind: str, *, comment: Any, recipients: frozenset[int]) -> bool:
+    """Whether an event can have any e-mail reader at all: never an internal
+    note; otherwise an account concerned, or the requester for the kinds
+    told to them (``REQUESTER_KINDS``)."""
+    if kind == NotificationKind.REPLY and (comment is None or not comment.is_public):
+        return False
+    return bool(recipients) or kind in REQUESTER_KINDS
+
+
 def email_recipients(
     ticket: Ticket,
     *,
@@ -91,7 +90,7 @@ def email_recipients(
     comment: Any = None,
 ) -> list[Recipient]:
     """The e-mail recipients of one event, in a stable order."""
-    if kind == NotificationKind.REPLY and (comment is None or not comment.is_public):
+    if not may_reach(kind, comment=comment, recipients=recipients):
         return []
     actor_id = getattr(actor, "pk", None)
     actor_address = (getattr(actor, "email", "") or "").strip().lower()
